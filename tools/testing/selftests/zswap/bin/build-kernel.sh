@@ -1,0 +1,72 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build a kernel flavour and print the path of its bzImage.
+#
+# Usage: build-kernel.sh FLAVOUR [patched|vanilla]
+#   FLAVOUR is a fragment in ../configs/ (run, debug, kunit, bench); it is
+#   merged with ../config onto tinyconfig.  "vanilla" builds the untouched
+#   base from a separate checkout of the base commit, with the same config.
+# Object folders are $BUILD/obj-<tree>-<flavour>[-vanilla]; ccache is used.
+. "$(dirname "$0")/common.sh"
+
+flavour=${1:?usage: build-kernel.sh FLAVOUR [patched|vanilla]}
+kind=${2:-patched}
+frag=$ZS_TESTDIR/configs/$flavour.config
+[ -f "$frag" ] || zs_die "no kernel config fragment $frag"
+
+"$ZS_BIN/deps.sh" build || exit 1
+"$ZS_BIN/base.sh" || exit 1
+case $kind in
+patched)
+	"$ZS_BIN/overlay.sh" || exit 1
+	src=$ZS_TREE
+	obj=$BUILD/obj-$(basename "$ZS_TREE")-$flavour
+	;;
+vanilla)
+	src=$ZS_TREE-vanilla
+	if [ ! -d "$src" ]; then
+		git -C "$ZS_TREE" worktree add -q --detach "$src" base ||
+			zs_die "cannot check out the base into $src"
+	fi
+	obj=$BUILD/obj-$(basename "$ZS_TREE")-$flavour-vanilla
+	;;
+*) zs_die "unknown kind '$kind' (patched or vanilla)" ;;
+esac
+mkdir -p "$obj"
+
+export CCACHE_BASEDIR=$BUILD CCACHE_NOHASHDIR=1 CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
+export KBUILD_BUILD_TIMESTAMP="${KBUILD_BUILD_TIMESTAMP:-2026-01-01}"
+export KBUILD_BUILD_USER=zswap KBUILD_BUILD_HOST=series
+mk=(make -s -C "$src" O="$obj" ARCH=x86_64 CC="ccache gcc" HOSTCC="ccache gcc" -j"$JOBS")
+
+# (Re)configure only when the fragments changed.
+want=$(cat "$ZS_TESTDIR/config" "$frag" | md5sum | cut -d' ' -f1)
+if [ ! -f "$obj/.config" ] || [ "$(cat "$obj/.zswap-config" 2>/dev/null)" != "$want" ]; then
+	zs_log "configuring $flavour ($kind) in $obj"
+	"${mk[@]}" tinyconfig >"$obj/config.log" 2>&1 &&
+	(cd "$src" && scripts/kconfig/merge_config.sh -m -O "$obj" "$obj/.config" \
+		"$ZS_TESTDIR/config" "$frag") >>"$obj/config.log" 2>&1 &&
+	"${mk[@]}" olddefconfig >>"$obj/config.log" 2>&1 ||
+		{ tail -20 "$obj/config.log" >&2; zs_die "configuring $flavour failed (log: $obj/config.log)"; }
+	# Every option asked for must be in force, unless this tree lacks it.
+	bad=
+	for opt in $(sed -n 's/^\(CONFIG_[A-Z0-9_]*\)=.*/\1/p' "$ZS_TESTDIR/config" "$frag"); do
+		line=$(grep -h "^$opt=" "$ZS_TESTDIR/config" "$frag" | tail -1)
+		grep -qx -- "$line" "$obj/.config" && continue
+		grep -rqs --include='Kconfig*' "^[[:space:]]*\(menu\)\?config ${opt#CONFIG_}\$" "$src" || continue
+		bad="$bad $line"
+	done
+	[ -z "$bad" ] || zs_die "config $flavour: not in force after olddefconfig:$bad (missing dependency?)"
+	echo "$want" > "$obj/.zswap-config"
+fi
+
+zs_log "building $flavour kernel ($kind, Linux $(zs_tree_version "$src")) with $JOBS jobs"
+start=$(date +%s)
+if ! "${mk[@]}" bzImage >"$obj/build.log" 2>&1; then
+	grep -E 'error|Error' "$obj/build.log" | head -20 >&2
+	zs_die "building $flavour kernel failed (log: $obj/build.log)"
+fi
+grep -E 'warning:' "$obj/build.log" >&2
+zs_log "built $flavour kernel in $(( $(date +%s) - start ))s"
+echo "$obj/arch/x86/boot/bzImage"

@@ -1,0 +1,54 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Check that the host has what building and booting the series needs.  As
+# root, install what is missing from Debian's archive; otherwise print the
+# exact command and fail.
+#
+# Usage: deps.sh [build|vm|all]   (default all)
+. "$(dirname "$0")/common.sh"
+
+what=${1:-all}
+# command-or-file -> Debian package
+declare -A need=(
+	[gcc]=gcc [make]=make [flex]=flex [bison]=bison [bc]=bc [perl]=perl
+	[python3]=python3 [ccache]=ccache [xz]=xz-utils [git]=git
+	[/usr/include/gelf.h]=libelf-dev [/usr/include/openssl/ssl.h]=libssl-dev
+	[/usr/lib/x86_64-linux-gnu/libc.a]=libc6-dev
+)
+if [ "$what" != build ]; then
+	need[qemu-system-x86_64]=qemu-system-x86
+	need[cpio]=cpio
+	need[/bin/busybox]=busybox-static
+	need[/usr/share/qemu/qboot.rom]=qemu-system-data
+fi
+[ -z "${KDIR:-}" ] && need[$DEBIAN_TARBALL]=linux-source-6.1
+
+missing=()
+for k in "${!need[@]}"; do
+	case $k in
+	/*) [ -e "$k" ] || missing+=("${need[$k]}") ;;
+	*) command -v "$k" >/dev/null 2>&1 || missing+=("${need[$k]}") ;;
+	esac
+done
+# The guest needs a statically linked busybox; Debian's "busybox" package
+# installs a dynamic one at the same path.
+if [ "$what" != build ] && [ -e /bin/busybox ] &&
+   ! LC_ALL=C file -L /bin/busybox 2>/dev/null | grep -q 'statically linked'; then
+	if command -v file >/dev/null 2>&1; then
+		missing+=(busybox-static)
+	else
+		missing+=(file)
+	fi
+fi
+command -v file >/dev/null 2>&1 || missing+=(file)
+
+[ ${#missing[@]} -eq 0 ] && exit 0
+mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
+if [ "$(id -u)" -ne 0 ]; then
+	zs_die "missing packages: ${missing[*]}; install them with: sudo apt-get install --no-install-recommends ${missing[*]}"
+fi
+zs_log "installing missing Debian packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+{ apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >&2 ||
+	zs_die "apt-get install ${missing[*]} failed"
