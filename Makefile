@@ -1,0 +1,51 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Drives the zswap series: lay it over a Linux 6.1 base, build, boot in QEMU,
+# test.  See README.md.  The work is done by the scripts in
+# tools/testing/selftests/zswap/bin/; this file only names the steps.
+#
+#   make run      build the patched kernel, boot it, show zswap working
+#   make check    every test tier; ends with "N passed, N failed"
+#   make kernel   build one kernel flavour (FLAVOUR=run|debug|bench)
+#   make base     unpack the base tree (once); make overlay: lay the repo over it
+#   make clean    remove kernel objects and guest runs; make distclean: all of BUILD
+#
+# Variables: BUILD (./build), KDIR (a plain 6.1.y tree instead of Debian's
+# linux-source-6.1), JOBS, and for run: ZPOOL, COMPRESSOR, MAX_POOL_PERCENT,
+# MEM, DEMO_MB, SMP, SEED, APPEND; for check: TIERS.
+
+BIN := tools/testing/selftests/zswap/bin
+BUILD ?= $(CURDIR)/build
+FLAVOUR ?= run
+TIERS ?=
+export BUILD KDIR JOBS ZPOOL COMPRESSOR MAX_POOL_PERCENT MEM DEMO_MB SMP SEED APPEND
+
+.PHONY: run check kernel base overlay initramfs clean distclean help
+
+run:
+	@$(BIN)/run.sh
+
+check:
+	@$(BIN)/check.sh $(TIERS)
+
+kernel:
+	@$(BIN)/build-kernel.sh $(FLAVOUR)
+
+base:
+	@$(BIN)/base.sh
+
+overlay: base
+	@$(BIN)/overlay.sh
+
+initramfs: overlay
+	@$(BIN)/mkinitramfs.sh
+
+clean:
+	rm -rf $(BUILD)/obj-* $(BUILD)/vm $(BUILD)/check $(BUILD)/selftests \
+		$(BUILD)/initramfs $(BUILD)/initramfs.cpio
+
+distclean:
+	rm -rf $(BUILD)
+
+help:
+	@sed -n '3,17p' Makefile

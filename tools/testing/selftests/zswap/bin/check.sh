@@ -1,0 +1,151 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The test command: run every tier and end with one line "N passed, N failed".
+#
+# Usage: check.sh [TIER...]   tiers: frame checkpatch kunit selftests
+#                             (default: all, in that order)
+# Every result is one line "PASS|FAIL|SKIP name[: reason]", collected in
+# $BUILD/check/results.  Exit status 1 if anything failed.
+. "$(dirname "$0")/common.sh"
+
+tiers=${*:-frame checkpatch kunit selftests}
+out=$BUILD/check
+mkdir -p "$out" || zs_die "cannot create $out"
+results=$out/results
+: > "$results"
+record() { tee -a "$results"; }
+fail() { echo "FAIL $*" | record; }
+t0=$(date +%s)
+
+# The frame itself: splat detection on canned logs, the overlay's promises,
+# and clear refusals of a bad base.
+tier_frame()
+{
+	local before after msg fake
+
+	"$ZS_BIN/test-parse-console.sh" | record
+	"$ZS_BIN/base.sh" 2>/dev/null || { fail "frame/base: cannot make the base tree"; return; }
+	before=$(cd "$ZS_REPO" && git status --porcelain 2>/dev/null | md5sum)
+	"$ZS_BIN/overlay.sh" 2>/dev/null
+	msg=$("$ZS_BIN/overlay.sh" 2>&1)
+	after=$(cd "$ZS_REPO" && git status --porcelain 2>/dev/null | md5sum)
+	if [[ $msg == *", 0 updated,"* ]]; then
+		echo "PASS frame/overlay-idempotent" | record
+	else
+		fail "frame/overlay-idempotent: second overlay said: $msg"
+	fi
+	if [ "$before" = "$after" ]; then
+		echo "PASS frame/overlay-leaves-repo-alone" | record
+	else
+		fail "frame/overlay-leaves-repo-alone: git status changed"
+	fi
+	msg=$(KDIR=/nonexistent/linux "$ZS_BIN/base.sh" 2>&1)
+	if [ $? -ne 0 ] && [[ $msg == *"no such directory"* ]]; then
+		echo "PASS frame/refuses-missing-kdir" | record
+	else
+		fail "frame/refuses-missing-kdir: got '$msg'"
+	fi
+	fake=$out/fake-5.10
+	mkdir -p "$fake/mm"
+	printf 'VERSION = 5\nPATCHLEVEL = 10\nSUBLEVEL = 200\nEXTRAVERSION =\n' > "$fake/Makefile"
+	msg=$(BUILD=$out/fake-build KDIR=$fake "$ZS_BIN/base.sh" 2>&1)
+	if [ $? -ne 0 ] && [[ $msg == *"Linux 5.10.200"*"6.1.y only"* ]]; then
+		echo "PASS frame/refuses-non-6.1-tree" | record
+	else
+		fail "frame/refuses-non-6.1-tree: got '$msg'"
+	fi
+	rm -rf "$fake" "$out/fake-build"
+}
+
+# checkpatch --strict on the series' own C files.
+tier_checkpatch()
+{
+	local f log
+
+	"$ZS_BIN/base.sh" 2>/dev/null || { fail "checkpatch: no base tree"; return; }
+	cd "$ZS_REPO" || return
+	for f in $(git ls-files -co --exclude-standard -- 'mm/*.[ch]' 'include/*.h' \
+			'tools/testing/selftests/zswap/*.[ch]'); do
+		[ -f "$f" ] || continue
+		log=$(perl "$ZS_TREE/scripts/checkpatch.pl" --no-tree --strict --quiet \
+			--show-types -f "$f" 2>&1)
+		if [ -z "$log" ]; then
+			echo "PASS checkpatch/$f" | record
+		else
+			fail "checkpatch/$f: $(grep -cE '^(ERROR|WARNING|CHECK)' <<<"$log") reports"
+			echo "$log" | head -30 >&2
+		fi
+	done
+}
+
+# KUnit, through kunit.py in the overlaid tree, with KASAN and lockdep; a
+# splat anywhere in the raw log fails the tier even if every case passed.
+tier_kunit()
+{
+	local kbuild=$BUILD/obj-$(basename "$ZS_TREE")-kunit rc
+
+	"$ZS_BIN/deps.sh" all && "$ZS_BIN/base.sh" && "$ZS_BIN/overlay.sh" ||
+		{ fail "kunit: cannot prepare the tree"; return; }
+	zs_log "kunit: building and running (log: $out/kunit.log)"
+	export CCACHE_BASEDIR=$BUILD CCACHE_NOHASHDIR=1
+	(cd "$ZS_TREE" && python3 tools/testing/kunit/kunit.py run --arch=x86_64 \
+		--kunitconfig=mm/tests --build_dir="$kbuild" --jobs="$JOBS" \
+		--make_options CC="ccache gcc" --qemu_args="-smp 2" \
+		--timeout="${KUNIT_TIMEOUT:-1200}") > "$out/kunit.log" 2>&1
+	rc=$?
+	awk '
+		/ =+ [^[].* \([0-9]+ subtests\) =+/ {
+			suite = $0
+			sub(/^.* =+ /, "", suite); sub(/ \(.*$/, "", suite)
+		}
+		/^\[[0-9:]+\] \[(PASSED|FAILED|SKIPPED|CRASHED)\] / {
+			st = $2; name = $0
+			sub(/^\[[0-9:]+\] \[[A-Z]+\] /, "", name)
+			v = (st == "[PASSED]") ? "PASS" : (st == "[SKIPPED]") ? "SKIP" : "FAIL"
+			printf "%s kunit/%s/%s\n", v, suite, name
+		}' "$out/kunit.log" | record
+	if [ $rc -ne 0 ] && ! grep -q '^FAIL kunit/' "$results"; then
+		fail "kunit: kunit.py failed with status $rc: $(grep -E 'ERROR|error' "$out/kunit.log" | head -3)"
+	fi
+	if [ -f "$kbuild/test.log" ]; then
+		grep -nE "$(paste -sd'|' "$ZS_BIN/splat-patterns")" "$kbuild/test.log" | head -5 |
+			while read -r l; do fail "kunit: kernel splat at $kbuild/test.log:$l"; done
+	fi
+}
+
+# The in-guest selftests on the debug kernel (KASAN, lockdep, DEBUG_VM).
+tier_selftests()
+{
+	local bz
+
+	bz=$("$ZS_BIN/build-kernel.sh" debug) || { fail "selftests: building the debug kernel failed"; return; }
+	"$ZS_BIN/vm.sh" --kernel "$bz" --name debug-smoke --smp 2 --mem 256M \
+		--append "zswap.enabled=1" --run zswap_smoke_test \
+		--timeout "${VM_TIMEOUT:-900}" | record
+}
+
+zs_log "test command: tiers '$tiers' on Linux $( "$ZS_BIN/base.sh" 2>&1 >/dev/null | sed -n 's/.*base: Linux //p')"
+for t in $tiers; do
+	case $t in
+	frame|checkpatch|kunit|selftests)
+		s=$(date +%s)
+		zs_log "tier $t"
+		"tier_$t"
+		zs_log "tier $t took $(( $(date +%s) - s ))s"
+		;;
+	*) fail "check: unknown tier '$t'" ;;
+	esac
+done
+
+pass=$(grep -c '^PASS ' "$results")
+failed=$(grep -c '^FAIL ' "$results")
+skip=$(grep -c '^SKIP ' "$results")
+zs_log "test command took $(( $(date +%s) - t0 ))s; results in $results"
+grep '^FAIL ' "$results" >&2
+if [ "$skip" -gt 0 ]; then
+	echo "$pass passed, $failed failed, $skip skipped"
+else
+	echo "$pass passed, $failed failed"
+fi
+[ "$failed" -eq 0 ] && [ "$pass" -gt 0 ]

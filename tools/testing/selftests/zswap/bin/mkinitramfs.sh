@@ -1,0 +1,28 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build the guest's initramfs: Debian's static busybox, init.sh as /init and
+# the statically linked selftest programs, built from the overlaid tree.
+# Prints the path of the cpio archive.
+. "$(dirname "$0")/common.sh"
+
+"$ZS_BIN/deps.sh" vm || exit 1
+[ -d "$ZS_TREE/tools/testing/selftests/zswap" ] || zs_die "no overlaid tree at $ZS_TREE; run overlay.sh first"
+out=$BUILD/selftests
+mkdir -p "$out" || zs_die "cannot create $out"
+make -s -C "$ZS_TREE/tools/testing/selftests/zswap" OUTPUT="$out" >"$out/build.log" 2>&1 ||
+	{ cat "$out/build.log" >&2; zs_die "building the selftest programs failed"; }
+grep -E 'warning:' "$out/build.log" >&2
+
+root=$BUILD/initramfs
+rm -rf "$root"
+mkdir -p "$root"/{bin,dev,proc,sys,tmp} || zs_die "cannot create $root"
+cp /bin/busybox "$root/bin/busybox"
+cp "$ZS_TESTDIR/init.sh" "$root/init"
+chmod 755 "$root/init"
+for p in "$out"/*; do
+	[ -x "$p" ] && [ -f "$p" ] && cp "$p" "$root/bin/"
+done
+(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) > "$BUILD/initramfs.cpio" ||
+	zs_die "cannot write $BUILD/initramfs.cpio"
+echo "$BUILD/initramfs.cpio"

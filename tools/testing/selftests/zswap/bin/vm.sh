@@ -1,0 +1,92 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot a kernel in QEMU (software emulation) with the selftest initramfs and
+# a sparse swap disk, run programs in the guest, and judge the run from what
+# the guest printed (see parse-console.sh).
+#
+# Usage: vm.sh --kernel BZIMAGE [options]
+#   --name NAME       results folder $BUILD/vm/NAME (default: run)
+#   --run LIST        programs for zswaptest.run= (see init.sh)
+#   --append ARGS     more kernel command-line parameters
+#   --smp N           vCPUs (default 2)
+#   --mem SIZE        guest RAM (default 256M)
+#   --swap MIB        swap disk size in MiB (default 1024; 0: none)
+#   --timeout SEC     hard limit for the whole guest run (default 900)
+#   --icount          count instructions as time (-icount shift=0,sleep=off;
+#                     forces one vCPU): for benchmarks
+#   --live            echo the programs' output while the guest runs
+#   --initrd CPIO     use this initramfs instead of building one
+# Exit status: 0 when the run passed.
+. "$(dirname "$0")/common.sh"
+
+kernel= name=run run= append= smp=2 mem=256M swap=1024 timeout=900 icount= live= initrd=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernel) kernel=$2; shift ;;
+	--name) name=$2; shift ;;
+	--run) run=$2; shift ;;
+	--append) append=$2; shift ;;
+	--smp) smp=$2; shift ;;
+	--mem) mem=$2; shift ;;
+	--swap) swap=$2; shift ;;
+	--timeout) timeout=$2; shift ;;
+	--icount) icount=1 ;;
+	--live) live=1 ;;
+	--initrd) initrd=$2; shift ;;
+	*) zs_die "vm.sh: unknown option '$1'" ;;
+	esac
+	shift
+done
+[ -f "$kernel" ] || zs_die "vm.sh: no kernel image '$kernel' (build one with build-kernel.sh)"
+case $smp$swap$timeout in *[!0-9]*) zs_die "vm.sh: --smp, --swap and --timeout take whole numbers" ;; esac
+"$ZS_BIN/deps.sh" vm || exit 1
+[ -n "$initrd" ] || initrd=$("$ZS_BIN/mkinitramfs.sh") || exit 1
+
+dir=$BUILD/vm/$name
+rm -rf "$dir"
+mkdir -p "$dir" || zs_die "cannot create $dir"
+qemu=(qemu-system-x86_64 -accel tcg -nodefaults -display none -no-reboot
+      -bios qboot.rom -m "$mem" -kernel "$kernel" -initrd "$initrd"
+      -serial "file:$dir/console.log" -serial "file:$dir/output.log")
+if [ -n "$icount" ]; then
+	smp=1
+	qemu+=(-icount shift=0,sleep=off)
+fi
+qemu+=(-smp "$smp")
+if [ "$swap" -gt 0 ]; then
+	truncate -s "${swap}M" "$dir/swap.img" 2>/dev/null ||
+		zs_die "cannot create the ${swap} MiB swap image $dir/swap.img (disk full or not writable?)"
+	qemu+=(-drive "file=$dir/swap.img,if=virtio,format=raw,cache=unsafe")
+else
+	append="$append zswaptest.swap=0"
+fi
+cmdline="console=ttyS0 panic=-1 $append"
+[ -n "$run" ] && cmdline="$cmdline zswaptest.run=$run"
+qemu+=(-append "$cmdline")
+printf '%q ' "${qemu[@]}" > "$dir/qemu-cmd"
+echo >> "$dir/qemu-cmd"
+
+zs_log "booting $name: smp=$smp mem=$mem swap=${swap}M${icount:+ icount} timeout=${timeout}s"
+zs_log "  cmdline: $cmdline"
+start=$(date +%s)
+: > "$dir/output.log"
+timeout -k 10 "$timeout" "${qemu[@]}" </dev/null >"$dir/qemu.log" 2>&1 &
+qpid=$!
+if [ -n "$live" ]; then
+	tail -n +1 -f --pid=$qpid "$dir/output.log" | grep -v '^zswaptest: ' &
+	tpid=$!
+fi
+wait $qpid
+rc=$?
+[ -n "$live" ] && { sleep 1; kill $tpid 2>/dev/null; wait $tpid 2>/dev/null; }
+echo "$(( $(date +%s) - start ))" > "$dir/seconds"
+if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+	echo "zswaptest: error: guest killed after the ${timeout}s time limit" >> "$dir/console.log"
+	zs_log "guest $name did not finish within ${timeout}s: killed (raise --timeout, or see $dir/console.log)"
+elif [ $rc -ne 0 ]; then
+	zs_log "qemu exited with status $rc: $(tail -3 "$dir/qemu.log")"
+fi
+zs_log "guest $name ran $(cat "$dir/seconds")s; logs in $dir"
+"$ZS_BIN/parse-console.sh" "$dir/console.log" "$dir/output.log" "$name" | tee "$dir/results"
+exit "${PIPESTATUS[0]}"
