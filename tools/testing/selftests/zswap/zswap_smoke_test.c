@@ -7,7 +7,19 @@
 #include "zswap_workload.h"
 #include "../kselftest_harness.h"
 
-TEST(swap_through_zswap)
+FIXTURE(smoke) {
+};
+
+FIXTURE_SETUP(smoke)
+{
+}
+
+FIXTURE_TEARDOWN(smoke)
+{
+}
+
+/* Debug kernels under software emulation need minutes for this. */
+TEST_F_TIMEOUT(smoke, swap_through_zswap, 900)
 {
 	unsigned long long mem = zw_memtotal();
 	long long stored, peak = 0, mismatches = 0;

@@ -63,7 +63,17 @@ fi
 
 zs_log "building $flavour kernel ($kind, Linux $(zs_tree_version "$src")) with $JOBS jobs"
 start=$(date +%s)
-if ! "${mk[@]}" bzImage >"$obj/build.log" 2>&1; then
+"${mk[@]}" bzImage >"$obj/build.log" 2>&1 &
+pid=$!
+# A progress line every 30 s: a cold build takes minutes.
+n=0
+while kill -0 $pid 2>/dev/null; do
+	sleep 1
+	n=$((n + 1))
+	[ $((n % 30)) -eq 0 ] && kill -0 $pid 2>/dev/null &&
+		zs_log "  still building $flavour: $(find "$obj" -name '*.o' | wc -l) objects, ${n}s"
+done
+if ! wait $pid; then
 	grep -E 'error|Error' "$obj/build.log" | head -20 >&2
 	zs_die "building $flavour kernel failed (log: $obj/build.log)"
 fi
