@@ -115,6 +115,11 @@ enum zbud_slot {
 	ZBUD_LAST,
 };
 
+#ifdef CONFIG_ZBUD_KUNIT_TEST
+/* Lets the KUnit tests make page allocation fail. */
+static bool zbud_test_fail_page_alloc;
+#endif
+
 /*
  * Helpers
  *
@@ -362,7 +367,11 @@ static int zbud_alloc(struct zbud_pool *pool, size_t size, gfp_t gfp,
 	}
 	if (!zhdr) {
 		spin_unlock(&pool->lock);
-		page = alloc_page(gfp);
+		page = NULL;
+#ifdef CONFIG_ZBUD_KUNIT_TEST
+		if (!READ_ONCE(zbud_test_fail_page_alloc))
+#endif
+			page = alloc_page(gfp);
 		if (!page)
 			return -ENOMEM;
 		/* The allocator's reference is the new buddy's. */
@@ -659,3 +668,7 @@ module_exit(zbud_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("Buddy allocator for compressed pages, two per page");
+
+#ifdef CONFIG_ZBUD_KUNIT_TEST
+#include "tests/zbud-kunit.h"
+#endif
