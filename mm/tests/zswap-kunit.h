@@ -1,0 +1,692 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * KUnit tests for zswap, included at the end of mm/zswap.c so that they can
+ * call its static functions.
+ *
+ * The tests store into a private tree under a swap type no device uses,
+ * with the writeback step replaced through zswap_writeback_fn, so that they
+ * need no swap device.  They use the current pool, whatever it is.
+ */
+
+#ifndef _ZSWAP_KUNIT_H
+#define _ZSWAP_KUNIT_H
+
+#include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/delay.h>
+#include <linux/kthread.h>
+#include <linux/random.h>
+
+#define ZT_TYPE		(MAX_SWAPFILES - 1)
+#define ZT_MAX_REC	64
+
+/* State saved around each test */
+static struct {
+	bool enabled, exclusive, same, non_same;
+	unsigned int max_percent, accept_percent;
+} zt_saved;
+
+/* Handshake with the blocking writeback seam of the pool test */
+static struct completion zt_wb_entered, zt_wb_gate;
+
+/* What the recording writeback seam saw */
+static struct {
+	spinlock_t lock; /* guards the fields below */
+	pgoff_t offsets[ZT_MAX_REC];
+	int nr;
+	int ret;
+} zt_rec;
+
+static int zt_record_writeback(struct zswap_entry *entry,
+			       struct zswap_tree *tree)
+{
+	spin_lock(&zt_rec.lock);
+	if (zt_rec.nr < ZT_MAX_REC)
+		zt_rec.offsets[zt_rec.nr] = swp_offset(entry->swpentry);
+	zt_rec.nr++;
+	spin_unlock(&zt_rec.lock);
+	return READ_ONCE(zt_rec.ret);
+}
+
+static void zt_fill_text(struct page *page, unsigned long seed)
+{
+	char *p = kmap_local_page(page);
+	int i, n = 0;
+
+	for (i = 0; n < PAGE_SIZE - 64; i++)
+		n += scnprintf(p + n, PAGE_SIZE - n,
+			       "zswap kunit page %lu line %d\n", seed, i);
+	memset(p + n, 'z', PAGE_SIZE - n);
+	kunmap_local(p);
+}
+
+static bool zt_check_text(struct page *page, unsigned long seed)
+{
+	struct page *ref = alloc_page(GFP_KERNEL);
+	bool same;
+	void *a, *b;
+
+	if (!ref)
+		return false;
+	zt_fill_text(ref, seed);
+	a = kmap_local_page(page);
+	b = kmap_local_page(ref);
+	same = !memcmp(a, b, PAGE_SIZE);
+	kunmap_local(b);
+	kunmap_local(a);
+	__free_page(ref);
+	return same;
+}
+
+static unsigned long zt_lru_len(struct zswap_pool *pool)
+{
+	unsigned long n;
+
+	spin_lock(&pool->lru_lock);
+	n = pool->nr_lru;
+	spin_unlock(&pool->lru_lock);
+	return n;
+}
+
+static bool zt_pool_listed(struct zswap_pool *victim)
+{
+	struct zswap_pool *pool;
+	bool found = false;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(pool, &zswap_pools, list)
+		if (pool == victim)
+			found = true;
+	rcu_read_unlock();
+	return found;
+}
+
+/* Wait up to @ms milliseconds for the number of pools to be @nr */
+static bool zt_wait_pool_count(int nr, unsigned int ms)
+{
+	unsigned long end = jiffies + msecs_to_jiffies(ms);
+
+	do {
+		flush_workqueue(shrink_wq);
+		if (atomic_read(&zswap_pool_count) == nr)
+			return true;
+		msleep(20);
+	} while (time_before(jiffies, end));
+	return atomic_read(&zswap_pool_count) == nr;
+}
+
+static int zt_init(struct kunit *test)
+{
+	if (!zswap_has_pool || zswap_trees[ZT_TYPE])
+		return -ENODEV;
+
+	zt_saved.enabled = zswap_enabled;
+	zt_saved.exclusive = zswap_exclusive_loads_enabled;
+	zt_saved.same = zswap_same_filled_pages_enabled;
+	zt_saved.non_same = zswap_non_same_filled_pages_enabled;
+	zt_saved.max_percent = zswap_max_pool_percent;
+	zt_saved.accept_percent = zswap_accept_thr_percent;
+
+	spin_lock_init(&zt_rec.lock);
+	init_completion(&zt_wb_entered);
+	init_completion(&zt_wb_gate);
+	zt_rec.nr = 0;
+	zt_rec.ret = 0;
+
+	WRITE_ONCE(zswap_kunit_type, ZT_TYPE);
+	WRITE_ONCE(zswap_writeback_fn, zt_record_writeback);
+	zswap_enabled = true;
+	zswap_exclusive_loads_enabled = false;
+	zswap_frontswap_init(ZT_TYPE);
+	if (!zswap_trees[ZT_TYPE])
+		return -ENOMEM;
+	return 0;
+}
+
+static void zt_exit(struct kunit *test)
+{
+	/* No shrink work may run with the seam or the tree gone */
+	complete_all(&zt_wb_gate);
+	flush_workqueue(shrink_wq);
+	zswap_frontswap_invalidate_area(ZT_TYPE);
+	flush_workqueue(shrink_wq);
+
+	zswap_kunit_reclaim_gap = NULL;
+	zswap_kunit_fail_entry_alloc = false;
+	zswap_kunit_fail_zpool_alloc = false;
+	WRITE_ONCE(zswap_writeback_fn, zswap_writeback_entry);
+	WRITE_ONCE(zswap_kunit_type, -1);
+
+	zswap_enabled = zt_saved.enabled;
+	zswap_exclusive_loads_enabled = zt_saved.exclusive;
+	zswap_same_filled_pages_enabled = zt_saved.same;
+	zswap_non_same_filled_pages_enabled = zt_saved.non_same;
+	zswap_max_pool_percent = zt_saved.max_percent;
+	zswap_accept_thr_percent = zt_saved.accept_percent;
+	zswap_pool_reached_full = false;
+}
+
+static struct page *zt_alloc_page(struct kunit *test)
+{
+	struct page *page = alloc_page(GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	return page;
+}
+
+static int zt_store_text(struct page *page, pgoff_t offset, unsigned long seed)
+{
+	zt_fill_text(page, seed);
+	return zswap_store_page(ZT_TYPE, offset, page);
+}
+
+/* 1. LRU order, and reclaim racing with invalidate */
+
+static void zt_invalidate_in_gap(swp_entry_t swpentry)
+{
+	zswap_frontswap_invalidate_page(swp_type(swpentry),
+					swp_offset(swpentry));
+}
+
+static void zswap_test_lru_order(struct kunit *test)
+{
+	struct page *page = zt_alloc_page(test);
+	u64 written = zswap_written_back_pages;
+	u64 skipped = zswap_writeback_race_skipped;
+	int stored = atomic_read(&zswap_stored_pages);
+	struct zswap_pool *pool;
+	bool excl;
+
+	pool = zswap_pool_current_get();
+	KUNIT_ASSERT_NOT_NULL(test, pool);
+	KUNIT_ASSERT_EQ(test, zt_lru_len(pool), 0UL);
+
+	KUNIT_ASSERT_EQ(test, zt_store_text(page, 1, 1), 0);	/* A */
+	KUNIT_ASSERT_EQ(test, zt_store_text(page, 2, 2), 0);	/* B */
+	KUNIT_ASSERT_EQ(test, zt_store_text(page, 3, 3), 0);	/* C */
+	KUNIT_EXPECT_EQ(test, zt_lru_len(pool), 3UL);
+	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_stored_pages), stored + 3);
+
+	/* Load B, keeping it: it becomes the hottest */
+	clear_highpage(page);
+	KUNIT_ASSERT_EQ(test, zswap_load_page(ZT_TYPE, 2, page, false, &excl), 0);
+	KUNIT_EXPECT_FALSE(test, excl);
+	KUNIT_EXPECT_TRUE(test, zt_check_text(page, 2));
+	KUNIT_EXPECT_EQ(test, zt_lru_len(pool), 3UL);
+
+	KUNIT_EXPECT_EQ(test, zswap_reclaim_entry(pool), 0);
+	KUNIT_EXPECT_EQ(test, zswap_reclaim_entry(pool), 0);
+	KUNIT_EXPECT_EQ(test, zswap_reclaim_entry(pool), 0);
+	KUNIT_EXPECT_EQ(test, zswap_reclaim_entry(pool), -ENOENT);
+	KUNIT_ASSERT_EQ(test, zt_rec.nr, 3);
+	KUNIT_EXPECT_EQ(test, zt_rec.offsets[0], 1UL);
+	KUNIT_EXPECT_EQ(test, zt_rec.offsets[1], 3UL);
+	KUNIT_EXPECT_EQ(test, zt_rec.offsets[2], 2UL);
+	KUNIT_EXPECT_EQ(test, zswap_written_back_pages, written + 3);
+	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_stored_pages), stored);
+	KUNIT_EXPECT_EQ(test, zt_lru_len(pool), 0UL);
+	KUNIT_EXPECT_EQ(test, zswap_load_page(ZT_TYPE, 1, page, false, &excl),
+			-ENOENT);
+
+	/* A failed writeback puts the entry back, hottest */
+	KUNIT_ASSERT_EQ(test, zt_store_text(page, 4, 4), 0);
+	KUNIT_ASSERT_EQ(test, zt_store_text(page, 5, 5), 0);
+	zt_rec.nr = 0;
+	zt_rec.ret = -EIO;
+	KUNIT_EXPECT_EQ(test, zswap_reclaim_entry(pool), -EIO);
+	KUNIT_EXPECT_EQ(test, zswap_reclaim_entry(pool), -EIO);
+	KUNIT_EXPECT_EQ(test, zswap_reclaim_entry(pool), -EIO);
+	KUNIT_ASSERT_EQ(test, zt_rec.nr, 3);
+	KUNIT_EXPECT_EQ(test, zt_rec.offsets[0], 4UL);
+	KUNIT_EXPECT_EQ(test, zt_rec.offsets[1], 5UL);
+	KUNIT_EXPECT_EQ(test, zt_rec.offsets[2], 4UL);
+	KUNIT_EXPECT_EQ(test, zt_lru_len(pool), 2UL);
+
+	/*
+	 * Invalidate the victim between the LRU and the tree lookup: reclaim
+	 * must notice and not touch the freed entry (KASAN would tell).
+	 */
+	zt_rec.nr = 0;
+	zt_rec.ret = 0;
+	zswap_kunit_reclaim_gap = zt_invalidate_in_gap;
+	KUNIT_EXPECT_EQ(test, zswap_reclaim_entry(pool), -EAGAIN);
+	KUNIT_EXPECT_EQ(test, zswap_reclaim_entry(pool), -EAGAIN);
+	zswap_kunit_reclaim_gap = NULL;
+	KUNIT_EXPECT_EQ(test, zt_rec.nr, 0);
+	KUNIT_EXPECT_EQ(test, zswap_writeback_race_skipped, skipped + 2);
+	KUNIT_EXPECT_EQ(test, zt_lru_len(pool), 0UL);
+	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_stored_pages), stored);
+
+	zswap_pool_put(pool);
+	__free_page(page);
+}
+
+/* 2. Exclusive loads racing with invalidation, stores and reclaim */
+
+#define ZT_RACE_OFFSETS	32
+#define ZT_RACE_SECS	6
+
+struct zt_race {
+	struct zswap_pool *pool;
+	unsigned long end;
+	atomic_t bad_data;
+	atomic_t loads;
+	struct completion done[3];
+};
+
+static int zt_race_loader(void *arg, bool may_drop)
+{
+	struct zt_race *race = arg;
+	struct page *page = alloc_page(GFP_KERNEL);
+	unsigned long i = 0;
+	bool excl;
+
+	while (page && time_before(jiffies, race->end)) {
+		pgoff_t off = 100 + (i++ % ZT_RACE_OFFSETS);
+
+		if (zt_store_text(page, off, off))
+			continue;
+		clear_highpage(page);
+		if (!zswap_load_page(ZT_TYPE, off, page, may_drop, &excl)) {
+			atomic_inc(&race->loads);
+			if (!zt_check_text(page, off))
+				atomic_inc(&race->bad_data);
+		}
+		cond_resched();
+	}
+	if (page)
+		__free_page(page);
+	return 0;
+}
+
+static int zt_race_exclusive(void *arg)
+{
+	struct zt_race *race = arg;
+
+	zt_race_loader(arg, true);
+	complete(&race->done[0]);
+	return 0;
+}
+
+static int zt_race_keeping(void *arg)
+{
+	struct zt_race *race = arg;
+
+	zt_race_loader(arg, false);
+	complete(&race->done[1]);
+	return 0;
+}
+
+static int zt_race_invalidator(void *arg)
+{
+	struct zt_race *race = arg;
+	unsigned long i = 0;
+
+	while (time_before(jiffies, race->end)) {
+		pgoff_t off = 100 + (i % ZT_RACE_OFFSETS);
+
+		zswap_frontswap_invalidate_page(ZT_TYPE, off);
+		if (!(i % 3)) {
+			/* Alternate failing and succeeding writebacks */
+			WRITE_ONCE(zt_rec.ret, (i & 4) ? -EIO : 0);
+			zswap_reclaim_entry(race->pool);
+		}
+		i++;
+		cond_resched();
+	}
+	complete(&race->done[2]);
+	return 0;
+}
+
+static void zswap_test_exclusive_race(struct kunit *test)
+{
+	int (*fns[3])(void *) = {
+		zt_race_exclusive, zt_race_keeping, zt_race_invalidator,
+	};
+	struct zt_race *race;
+	struct page *page;
+	u64 excl_before = zswap_exclusive_loads;
+	bool excl;
+	int i;
+
+	race = kunit_kzalloc(test, sizeof(*race), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, race);
+	race->pool = zswap_pool_current_get();
+	KUNIT_ASSERT_NOT_NULL(test, race->pool);
+
+	/* Exclusive load of a page: the copy is gone afterwards */
+	zswap_exclusive_loads_enabled = true;
+	page = zt_alloc_page(test);
+	KUNIT_ASSERT_EQ(test, zt_store_text(page, 7, 7), 0);
+	clear_highpage(page);
+	KUNIT_EXPECT_EQ(test, zswap_load_page(ZT_TYPE, 7, page, true, &excl), 0);
+	KUNIT_EXPECT_TRUE(test, excl);
+	KUNIT_EXPECT_TRUE(test, zt_check_text(page, 7));
+	KUNIT_EXPECT_EQ(test, zswap_load_page(ZT_TYPE, 7, page, true, &excl),
+			-ENOENT);
+	KUNIT_EXPECT_EQ(test, zswap_exclusive_loads, excl_before + 1);
+
+	/* Not in the swap cache (SWP_SYNCHRONOUS_IO): never exclusive */
+	KUNIT_ASSERT_EQ(test, zt_store_text(page, 8, 8), 0);
+	KUNIT_ASSERT_FALSE(test, PageSwapCache(page));
+	KUNIT_EXPECT_EQ(test, zswap_frontswap_load(ZT_TYPE, 8, page, &excl), 0);
+	KUNIT_EXPECT_FALSE(test, excl);
+	KUNIT_EXPECT_EQ(test, zswap_load_page(ZT_TYPE, 8, page, false, &excl), 0);
+	zswap_frontswap_invalidate_page(ZT_TYPE, 8);
+	__free_page(page);
+
+	race->end = jiffies + ZT_RACE_SECS * HZ;
+	for (i = 0; i < 3; i++) {
+		struct task_struct *t;
+
+		init_completion(&race->done[i]);
+		t = kthread_run(fns[i], race, "zswap-kunit-%d", i);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	}
+	for (i = 0; i < 3; i++)
+		wait_for_completion(&race->done[i]);
+
+	kunit_info(test, "%d loads, %llu exclusive\n",
+		   atomic_read(&race->loads),
+		   zswap_exclusive_loads - excl_before);
+	KUNIT_EXPECT_EQ(test, atomic_read(&race->bad_data), 0);
+	KUNIT_EXPECT_GT(test, atomic_read(&race->loads), 0);
+
+	for (i = 0; i < ZT_RACE_OFFSETS; i++)
+		zswap_frontswap_invalidate_page(ZT_TYPE, 100 + i);
+	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_stored_pages), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_lru_entries), 0);
+	KUNIT_EXPECT_EQ(test, zt_lru_len(race->pool), 0UL);
+	KUNIT_EXPECT_EQ(test, zswap_pool_total_size, 0ULL);
+	zswap_pool_put(race->pool);
+}
+
+/* 3. Destroying a pool while its shrink work and a writeback run */
+
+static int zt_blocking_writeback(struct zswap_entry *entry,
+				 struct zswap_tree *tree)
+{
+	complete(&zt_wb_entered);
+	wait_for_completion(&zt_wb_gate);
+	/* Use the entry after the wait, as a real writeback would */
+	return zt_record_writeback(entry, tree);
+}
+
+static int zt_set_param(const struct kernel_param_ops *ops, void *arg,
+			const char *val)
+{
+	struct kernel_param kp = { .name = "zswap_kunit", .arg = arg };
+	int ret;
+
+	kernel_param_lock(THIS_MODULE);
+	ret = ops->set(val, &kp);
+	kernel_param_unlock(THIS_MODULE);
+	return ret;
+}
+
+static void zswap_test_pool_destroy_race(struct kunit *test)
+{
+	struct page *page = zt_alloc_page(test);
+	struct zswap_pool *old;
+	char saved_zpool[32];
+	const char *other;
+	unsigned int refs;
+	int i, count;
+
+	count = atomic_read(&zswap_pool_count);
+	KUNIT_ASSERT_EQ(test, count, 1);
+	strscpy(saved_zpool, zswap_zpool_type, sizeof(saved_zpool));
+	other = strcmp(saved_zpool, "zsmalloc") ? "zsmalloc" : "zbud";
+	KUNIT_ASSERT_TRUE(test, zpool_has_pool((char *)other));
+
+	old = zswap_pool_current_get();
+	KUNIT_ASSERT_NOT_NULL(test, old);
+	for (i = 0; i < 4; i++)
+		KUNIT_ASSERT_EQ(test, zt_store_text(page, 200 + i, i), 0);
+
+	WRITE_ONCE(zswap_writeback_fn, zt_blocking_writeback);
+	zswap_pool_shrink_async(old);
+	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&zt_wb_entered, 10 * HZ),
+			0UL);
+
+	/*
+	 * The worker runs: queueing again makes it pending (with its own
+	 * reference), and queueing a third time finds it pending and must
+	 * not keep the reference taken for it.
+	 */
+	zswap_pool_shrink_async(old);
+	refs = kref_read(&old->kref);
+	zswap_pool_shrink_async(old);
+	KUNIT_EXPECT_EQ(test, kref_read(&old->kref), refs);
+
+	/* Our reference goes; the old pool lives on for its entries */
+	zswap_pool_put(old);
+	KUNIT_ASSERT_EQ(test, zt_set_param(&zswap_zpool_param_ops,
+					   &zswap_zpool_type, other), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_pool_count), 2);
+
+	for (i = 0; i < 4; i++)
+		zswap_frontswap_invalidate_page(ZT_TYPE, 200 + i);
+	/* Only the worker's entry and references keep it now */
+	msleep(100);
+	KUNIT_EXPECT_TRUE(test, zt_pool_listed(old));
+	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_pool_count), 2);
+
+	complete_all(&zt_wb_gate);
+	KUNIT_EXPECT_TRUE(test, zt_wait_pool_count(1, 10000));
+	KUNIT_EXPECT_FALSE(test, zt_pool_listed(old));
+	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_stored_pages), 0);
+
+	WRITE_ONCE(zswap_writeback_fn, zt_record_writeback);
+	KUNIT_EXPECT_EQ(test, zt_set_param(&zswap_zpool_param_ops,
+					   &zswap_zpool_type, saved_zpool), 0);
+	KUNIT_EXPECT_TRUE(test, zt_wait_pool_count(1, 10000));
+	__free_page(page);
+}
+
+/* 4. Duplicate stores */
+
+static void zswap_test_duplicate_store(struct kunit *test)
+{
+	struct page *page = zt_alloc_page(test);
+	u64 dups = zswap_duplicate_entry;
+	bool excl;
+
+	KUNIT_ASSERT_EQ(test, zt_store_text(page, 10, 1), 0);
+	KUNIT_ASSERT_EQ(test, zt_store_text(page, 10, 2), 0);
+	KUNIT_EXPECT_EQ(test, zswap_duplicate_entry, dups + 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_stored_pages), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_lru_entries), 1);
+	clear_highpage(page);
+	KUNIT_EXPECT_EQ(test, zswap_load_page(ZT_TYPE, 10, page, false, &excl), 0);
+	KUNIT_EXPECT_TRUE(test, zt_check_text(page, 2));
+
+	/* A failing second store still drops the first copy */
+	zswap_kunit_fail_entry_alloc = true;
+	KUNIT_EXPECT_EQ(test, zt_store_text(page, 10, 3), -ENOMEM);
+	zswap_kunit_fail_entry_alloc = false;
+	KUNIT_EXPECT_EQ(test, zswap_duplicate_entry, dups + 2);
+	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_stored_pages), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_lru_entries), 0);
+	KUNIT_EXPECT_EQ(test, zswap_load_page(ZT_TYPE, 10, page, false, &excl),
+			-ENOENT);
+
+	/* So does one refused because zswap is off */
+	KUNIT_ASSERT_EQ(test, zt_store_text(page, 11, 4), 0);
+	zswap_enabled = false;
+	KUNIT_EXPECT_EQ(test, zt_store_text(page, 11, 5), -ENODEV);
+	zswap_enabled = true;
+	KUNIT_EXPECT_EQ(test, zswap_load_page(ZT_TYPE, 11, page, false, &excl),
+			-ENOENT);
+	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_stored_pages), 0);
+	__free_page(page);
+}
+
+/* 5. Same-filled pages and the reject counters */
+
+static void zswap_test_same_filled_and_rejects(struct kunit *test)
+{
+	struct page *page = zt_alloc_page(test);
+	int same = atomic_read(&zswap_same_filled_pages);
+	u64 total = zswap_pool_total_size;
+	u64 n, limit_hit, reclaim_fail;
+	unsigned long *p;
+	bool excl;
+
+	/* Same-filled: no zpool object, not on the LRU */
+	p = kmap_local_page(page);
+	memset_l(p, 0x5a5a5a5a5a5a5a5aUL, PAGE_SIZE / sizeof(long));
+	kunmap_local(p);
+	KUNIT_ASSERT_EQ(test, zswap_store_page(ZT_TYPE, 20, page), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_same_filled_pages), same + 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_lru_entries), 0);
+	KUNIT_EXPECT_EQ(test, zswap_pool_total_size, total);
+	clear_highpage(page);
+	KUNIT_EXPECT_EQ(test, zswap_load_page(ZT_TYPE, 20, page, true, &excl), 0);
+	p = kmap_local_page(page);
+	KUNIT_EXPECT_EQ(test, p[0], 0x5a5a5a5a5a5a5a5aUL);
+	KUNIT_EXPECT_EQ(test, p[PAGE_SIZE / sizeof(long) - 1],
+			0x5a5a5a5a5a5a5a5aUL);
+	kunmap_local(p);
+	zswap_frontswap_invalidate_page(ZT_TYPE, 20);
+	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_same_filled_pages), same);
+
+	/* Same-filled handling off: compressed like any page */
+	zswap_same_filled_pages_enabled = false;
+	KUNIT_ASSERT_EQ(test, zswap_store_page(ZT_TYPE, 21, page), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_lru_entries), 1);
+	zswap_frontswap_invalidate_page(ZT_TYPE, 21);
+	zswap_same_filled_pages_enabled = true;
+
+	/* Only same-filled pages accepted */
+	zswap_non_same_filled_pages_enabled = false;
+	KUNIT_EXPECT_EQ(test, zt_store_text(page, 22, 22), -EINVAL);
+	zswap_non_same_filled_pages_enabled = true;
+
+	n = zswap_reject_kmemcache_fail;
+	zswap_kunit_fail_entry_alloc = true;
+	KUNIT_EXPECT_EQ(test, zt_store_text(page, 23, 23), -ENOMEM);
+	zswap_kunit_fail_entry_alloc = false;
+	KUNIT_EXPECT_EQ(test, zswap_reject_kmemcache_fail, n + 1);
+
+	n = zswap_reject_alloc_fail;
+	zswap_kunit_fail_zpool_alloc = true;
+	KUNIT_EXPECT_EQ(test, zt_store_text(page, 24, 24), -ENOMEM);
+	zswap_kunit_fail_zpool_alloc = false;
+	KUNIT_EXPECT_EQ(test, zswap_reject_alloc_fail, n + 1);
+
+	n = zswap_reject_compress_poor;
+	p = kmap_local_page(page);
+	get_random_bytes(p, PAGE_SIZE);
+	kunmap_local(p);
+	KUNIT_EXPECT_EQ(test, zswap_store_page(ZT_TYPE, 25, page), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, zswap_reject_compress_poor, n + 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_stored_pages), 0);
+
+	/* Pool full: refused, and the shrink worker writes back */
+	KUNIT_ASSERT_EQ(test, zt_store_text(page, 26, 26), 0);
+	limit_hit = zswap_pool_limit_hit;
+	zt_rec.nr = 0;
+	zswap_max_pool_percent = 0;
+	KUNIT_EXPECT_EQ(test, zt_store_text(page, 27, 27), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, zswap_pool_limit_hit, limit_hit + 1);
+	flush_workqueue(shrink_wq);
+	KUNIT_EXPECT_EQ(test, zt_rec.nr, 1);
+	KUNIT_EXPECT_EQ(test, zt_rec.offsets[0], 26UL);
+	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_stored_pages), 0);
+
+	/* Below the threshold again: stores resume */
+	zswap_max_pool_percent = zt_saved.max_percent;
+	KUNIT_EXPECT_EQ(test, zt_store_text(page, 27, 27), 0);
+	KUNIT_EXPECT_FALSE(test, zswap_pool_reached_full);
+
+	/* Failing writeback: counted, bounded, the entry kept */
+	reclaim_fail = zswap_reject_reclaim_fail;
+	zt_rec.nr = 0;
+	zt_rec.ret = -EIO;
+	zswap_max_pool_percent = 0;
+	KUNIT_EXPECT_EQ(test, zt_store_text(page, 28, 28), -ENOMEM);
+	flush_workqueue(shrink_wq);
+	KUNIT_EXPECT_EQ(test, zswap_reject_reclaim_fail,
+			reclaim_fail + ZSWAP_MAX_RECLAIM_FAILURES);
+	KUNIT_EXPECT_EQ(test, zt_rec.nr, ZSWAP_MAX_RECLAIM_FAILURES);
+	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_stored_pages), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_lru_entries), 1);
+	zswap_max_pool_percent = zt_saved.max_percent;
+	zswap_frontswap_invalidate_page(ZT_TYPE, 27);
+	__free_page(page);
+}
+
+/* 6. Parameters: bad input is refused and changes nothing */
+
+static void zswap_test_params(struct kunit *test)
+{
+	char comp[CRYPTO_MAX_ALG_NAME], zpool[32];
+	unsigned int max = zswap_max_pool_percent;
+	unsigned int thr = zswap_accept_thr_percent;
+	bool enabled = zswap_enabled;
+	int pools = atomic_read(&zswap_pool_count);
+
+	strscpy(comp, zswap_compressor, sizeof(comp));
+	strscpy(zpool, zswap_zpool_type, sizeof(zpool));
+
+	KUNIT_EXPECT_EQ(test, zt_set_param(&zswap_compressor_param_ops,
+					   &zswap_compressor, "no-such-comp"),
+			-ENOENT);
+	KUNIT_EXPECT_STREQ(test, zswap_compressor, comp);
+	KUNIT_EXPECT_EQ(test, zt_set_param(&zswap_compressor_param_ops,
+					   &zswap_compressor, ""), -EINVAL);
+	KUNIT_EXPECT_STREQ(test, zswap_compressor, comp);
+	KUNIT_EXPECT_EQ(test, zt_set_param(&zswap_zpool_param_ops,
+					   &zswap_zpool_type, "no-such-zpool"),
+			-ENOENT);
+	KUNIT_EXPECT_STREQ(test, zswap_zpool_type, zpool);
+	/* Setting the current value is a no-op */
+	KUNIT_EXPECT_EQ(test, zt_set_param(&zswap_zpool_param_ops,
+					   &zswap_zpool_type, zpool), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_pool_count), pools);
+
+	KUNIT_EXPECT_EQ(test, zt_set_param(&zswap_percent_param_ops,
+					   &zswap_max_pool_percent, "101"),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, zt_set_param(&zswap_percent_param_ops,
+					   &zswap_max_pool_percent, "-1"),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, zt_set_param(&zswap_percent_param_ops,
+					   &zswap_max_pool_percent, "ten"),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, zswap_max_pool_percent, max);
+	KUNIT_EXPECT_EQ(test, zt_set_param(&zswap_percent_param_ops,
+					   &zswap_accept_thr_percent, "1000"),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, zswap_accept_thr_percent, thr);
+	KUNIT_EXPECT_EQ(test, zt_set_param(&zswap_percent_param_ops,
+					   &zswap_accept_thr_percent, "50\n"), 0);
+	KUNIT_EXPECT_EQ(test, zswap_accept_thr_percent, 50U);
+	zswap_accept_thr_percent = thr;
+
+	KUNIT_EXPECT_EQ(test, zt_set_param(&zswap_enabled_param_ops,
+					   &zswap_enabled, "maybe"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, zswap_enabled, enabled);
+}
+
+static struct kunit_case zswap_test_cases[] = {
+	KUNIT_CASE(zswap_test_lru_order),
+	KUNIT_CASE(zswap_test_exclusive_race),
+	KUNIT_CASE(zswap_test_pool_destroy_race),
+	KUNIT_CASE(zswap_test_duplicate_store),
+	KUNIT_CASE(zswap_test_same_filled_and_rejects),
+	KUNIT_CASE(zswap_test_params),
+	{}
+};
+
+static struct kunit_suite zswap_test_suite = {
+	.name = "zswap",
+	.init = zt_init,
+	.exit = zt_exit,
+	.test_cases = zswap_test_cases,
+};
+
+kunit_test_suite(zswap_test_suite);
+
+#endif /* _ZSWAP_KUNIT_H */

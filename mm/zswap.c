@@ -1,0 +1,1852 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * zswap - a compressed cache for swap pages
+ *
+ * zswap is a frontswap backend.  Pages on their way out to a swap device are
+ * compressed and kept in a RAM-based pool instead; reading them back is then
+ * a decompression rather than an I/O.  When the pool grows past its limit,
+ * the coldest compressed pages are decompressed and written to the swap
+ * device after all ("writeback"), which makes room for new ones.
+ *
+ * The file is organised in sections, each stating the locking rules of the
+ * data it owns:
+ *
+ *   statistics and tunables
+ *   data structures          entries, trees and pools
+ *   pool list
+ *   entries and trees        tree->lock, entry reference counts
+ *   LRU                      pool->lru_lock
+ *   compression              per-CPU contexts and CPU hotplug
+ *   pool life cycle          kref, RCU, release work
+ *   writeback                shrink worker, reclaim of one entry
+ *   parameters
+ *   store / load             the frontswap hooks
+ *   debugfs
+ *   init
+ *
+ * Lock order: zswap_tree.lock -> zswap_pool.lru_lock, and
+ * zswap_tree.lock -> zswap_pools_lock (freeing an entry may drop the last
+ * reference of its pool).  The per-CPU compression mutex is never taken
+ * with a spinlock held.
+ *
+ * Originally written by Seth Jennings; this version owns its writeback LRU.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/cpu.h>
+#include <linux/cpuhotplug.h>
+#include <linux/crypto.h>
+#include <linux/frontswap.h>
+#include <linux/highmem.h>
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/memcontrol.h>
+#include <linux/mm_types.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/page-flags.h>
+#include <linux/pagemap.h>
+#include <linux/rbtree.h>
+#include <linux/rculist.h>
+#include <linux/scatterlist.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/swap.h>
+#include <linux/swapops.h>
+#include <linux/types.h>
+#include <linux/wait_bit.h>
+#include <linux/workqueue.h>
+#include <linux/writeback.h>
+#include <linux/zpool.h>
+#include <crypto/acompress.h>
+
+#include "swap.h"
+
+/********************************************************************
+ * statistics
+ *
+ * zswap_pool_total_size and zswap_stored_pages are read by /proc/meminfo.
+ * The u64 event counters are updated without locking: they are for the
+ * operator and may miss a concurrent increment now and then.
+ ********************************************************************/
+
+/* Bytes used by all pools together */
+u64 zswap_pool_total_size;
+/* Pages held by zswap, compressed or same-filled */
+atomic_t zswap_stored_pages = ATOMIC_INIT(0);
+/* Of those, pages held as a single repeated word, without a zpool object */
+static atomic_t zswap_same_filled_pages = ATOMIC_INIT(0);
+/* Compressed entries on the writeback LRUs of all pools */
+static atomic_t zswap_lru_entries = ATOMIC_INIT(0);
+/* Pools alive: the current one plus old ones still holding entries */
+static atomic_t zswap_pool_count = ATOMIC_INIT(0);
+
+/* A store found the pool over max_pool_percent */
+static u64 zswap_pool_limit_hit;
+/* Entries written back to the swap device */
+static u64 zswap_written_back_pages;
+/* Reclaim of one entry failed in the shrink worker */
+static u64 zswap_reject_reclaim_fail;
+/* The compressed page was too big to be worth storing */
+static u64 zswap_reject_compress_poor;
+/* The zpool could not allocate room for the compressed page */
+static u64 zswap_reject_alloc_fail;
+/* The entry metadata could not be allocated */
+static u64 zswap_reject_kmemcache_fail;
+/* A store found an older copy of the same offset, which it dropped */
+static u64 zswap_duplicate_entry;
+/* Loads that dropped the compressed copy (exclusive loads) */
+static u64 zswap_exclusive_loads;
+/* LRU entries that were gone or replaced before reclaim could take them */
+static u64 zswap_writeback_race_skipped;
+
+/* Runs the shrink work items of all pools */
+static struct workqueue_struct *shrink_wq;
+/* Set when the pool limit is hit; stores resume below the accept threshold */
+static bool zswap_pool_reached_full;
+
+/********************************************************************
+ * tunables
+ ********************************************************************/
+
+#define ZSWAP_PARAM_UNSET ""
+
+/* Enable/disable zswap */
+static bool zswap_enabled = IS_ENABLED(CONFIG_ZSWAP_DEFAULT_ON);
+static int zswap_enabled_param_set(const char *val,
+				   const struct kernel_param *kp);
+static const struct kernel_param_ops zswap_enabled_param_ops = {
+	.set =		zswap_enabled_param_set,
+	.get =		param_get_bool,
+};
+module_param_cb(enabled, &zswap_enabled_param_ops, &zswap_enabled, 0644);
+
+/* Crypto compressor to use */
+static char *zswap_compressor = CONFIG_ZSWAP_COMPRESSOR_DEFAULT;
+static int zswap_compressor_param_set(const char *val,
+				      const struct kernel_param *kp);
+static const struct kernel_param_ops zswap_compressor_param_ops = {
+	.set =		zswap_compressor_param_set,
+	.get =		param_get_charp,
+	.free =		param_free_charp,
+};
+module_param_cb(compressor, &zswap_compressor_param_ops,
+		&zswap_compressor, 0644);
+
+/* Compressed storage zpool to use */
+static char *zswap_zpool_type = CONFIG_ZSWAP_ZPOOL_DEFAULT;
+static int zswap_zpool_param_set(const char *val,
+				 const struct kernel_param *kp);
+static const struct kernel_param_ops zswap_zpool_param_ops = {
+	.set =		zswap_zpool_param_set,
+	.get =		param_get_charp,
+	.free =		param_free_charp,
+};
+module_param_cb(zpool, &zswap_zpool_param_ops, &zswap_zpool_type, 0644);
+
+/* Percentages: 0..100, anything else is refused */
+static int zswap_percent_param_set(const char *val,
+				   const struct kernel_param *kp);
+static const struct kernel_param_ops zswap_percent_param_ops = {
+	.set =		zswap_percent_param_set,
+	.get =		param_get_uint,
+};
+
+/* The maximum percentage of memory that the compressed pool can occupy */
+static unsigned int zswap_max_pool_percent = 20;
+module_param_cb(max_pool_percent, &zswap_percent_param_ops,
+		&zswap_max_pool_percent, 0644);
+
+/* After the limit was hit, stores resume below this percentage of it */
+static unsigned int zswap_accept_thr_percent = 90;
+module_param_cb(accept_threshold_percent, &zswap_percent_param_ops,
+		&zswap_accept_thr_percent, 0644);
+
+/* Store pages made of one repeated word as that word only */
+static bool zswap_same_filled_pages_enabled = true;
+module_param_named(same_filled_pages_enabled, zswap_same_filled_pages_enabled,
+		   bool, 0644);
+
+/* Store pages that need compression (if off, only same-filled ones) */
+static bool zswap_non_same_filled_pages_enabled = true;
+module_param_named(non_same_filled_pages_enabled,
+		   zswap_non_same_filled_pages_enabled, bool, 0644);
+
+/* Drop the compressed copy when a page is loaded into the swap cache */
+static bool zswap_exclusive_loads_enabled =
+	IS_ENABLED(CONFIG_ZSWAP_EXCLUSIVE_LOADS_DEFAULT_ON);
+module_param_named(exclusive_loads, zswap_exclusive_loads_enabled, bool, 0644);
+
+/********************************************************************
+ * data structures
+ ********************************************************************/
+
+/*
+ * struct crypto_acomp_ctx - one CPU's compression context in a pool
+ * @acomp:  the transform
+ * @req:    the request; NULL while the CPU is offline
+ * @wait:   completion of asynchronous requests
+ * @buffer: two pages, compression output and bounce buffer for loads
+ * @mutex:  serialises the users of this context, and the CPU hotplug
+ *          callbacks that set it up and tear it down
+ *
+ * The context lives in per-CPU memory that stays allocated for the life of
+ * the pool; only @acomp, @req and @buffer come and go with the CPU.
+ */
+struct crypto_acomp_ctx {
+	struct crypto_acomp *acomp;
+	struct acomp_req *req;
+	struct crypto_wait wait;
+	u8 *buffer;
+	struct mutex mutex; /* see above */
+};
+
+/*
+ * struct zswap_pool - a zpool with a compressor, and its writeback LRU
+ *
+ * Life cycle: @kref counts the current-pool reference (held while the pool
+ * is first on zswap_pools), one reference per compressed entry, one for a
+ * queued @shrink_work, and short-lived ones taken by stores and parameter
+ * changes.  When it drops to zero the pool leaves zswap_pools and
+ * @release_work destroys it after an RCU grace period.  zswap_pool_destroy()
+ * also cancels @shrink_work and waits for @nr_inflight reclaims to finish,
+ * so no reclaim can run on a freed pool.
+ *
+ * @lru holds every compressed entry of the pool (same-filled entries have no
+ * pool), hottest first.  @lru, @nr_lru and the entries' lru links are
+ * guarded by @lru_lock, which nests inside zswap_tree.lock.  The only place
+ * @lru_lock is taken without the tree lock is reclaim picking its victim,
+ * which must then find the entry in the tree again before using it.
+ */
+struct zswap_pool {
+	struct zpool *zpool;
+	struct crypto_acomp_ctx __percpu *acomp_ctx;
+	struct kref kref;
+	struct list_head list;
+	struct work_struct release_work;
+	struct work_struct shrink_work;
+	struct hlist_node node;
+	atomic_t nr_inflight;
+	spinlock_t lru_lock; /* guards lru, nr_lru and the entries' links */
+	struct list_head lru;
+	unsigned long nr_lru;
+	char tfm_name[CRYPTO_MAX_ALG_NAME];
+};
+
+/*
+ * struct zswap_entry - one page held by zswap
+ * @rbnode:   link in the tree of the page's swap type
+ * @swpentry: the swap slot the page belongs to; reclaim reads it under the
+ *            LRU lock alone, to find the tree and offset
+ * @refcount: references: the tree holds one while the entry is in it, loads
+ *            and reclaim take one for the time they use the entry; guarded
+ *            by the tree lock.  The entry is freed at zero.
+ * @length:   compressed length, 0 for a same-filled page
+ * @pool:     the pool holding the data (NULL for a same-filled page)
+ * @handle:   zpool handle of the compressed data
+ * @value:    the repeated word of a same-filled page
+ * @objcg:    memory cgroup charged for the entry, if any
+ * @lru:      link in @pool's LRU, empty while off it; under pool->lru_lock
+ */
+struct zswap_entry {
+	struct rb_node rbnode;
+	swp_entry_t swpentry;
+	int refcount;
+	unsigned int length;
+	struct zswap_pool *pool;
+	union {
+		unsigned long handle;
+		unsigned long value;
+	};
+	struct obj_cgroup *objcg;
+	struct list_head lru;
+};
+
+/*
+ * struct zswap_tree - the entries of one swap type, by offset
+ *
+ * @lock guards @rbroot and the refcount of every entry in the tree, and is
+ * taken before any pool's lru_lock.
+ */
+struct zswap_tree {
+	struct rb_root rbroot;
+	spinlock_t lock; /* guards rbroot and entry refcounts */
+};
+
+static struct zswap_tree *zswap_trees[MAX_SWAPFILES];
+
+/********************************************************************
+ * pool list
+ *
+ * zswap_pools is walked under RCU; changes take zswap_pools_lock.  The
+ * first pool is the current one, which new stores go to; the others only
+ * hold older entries and go away with their last one.
+ ********************************************************************/
+
+static LIST_HEAD(zswap_pools);
+static DEFINE_SPINLOCK(zswap_pools_lock);
+/* Gives each zpool a unique name (zsmalloc needs that) */
+static atomic_t zswap_pools_created = ATOMIC_INIT(0);
+
+/* Parameter setters before init only record the value */
+static bool zswap_init_started;
+/* Init failed: zswap can never be used */
+static bool zswap_init_failed;
+/* A current pool exists */
+static bool zswap_has_pool;
+
+static void zswap_pool_debug(const char *msg, struct zswap_pool *pool)
+{
+	pr_debug("%s pool %s/%s\n", msg, pool->tfm_name,
+		 zpool_get_type(pool->zpool));
+}
+
+static bool zswap_pool_get(struct zswap_pool *pool);
+static void zswap_pool_put(struct zswap_pool *pool);
+
+static unsigned long zswap_max_pages(void)
+{
+	return totalram_pages() * READ_ONCE(zswap_max_pool_percent) / 100;
+}
+
+static unsigned long zswap_accept_pages(void)
+{
+	return zswap_max_pages() * READ_ONCE(zswap_accept_thr_percent) / 100;
+}
+
+static unsigned long zswap_total_pages(void)
+{
+	return DIV_ROUND_UP(READ_ONCE(zswap_pool_total_size), PAGE_SIZE);
+}
+
+static bool zswap_is_full(void)
+{
+	return zswap_total_pages() > zswap_max_pages();
+}
+
+static bool zswap_can_accept(void)
+{
+	return zswap_total_pages() < zswap_accept_pages();
+}
+
+static void zswap_update_total_size(void)
+{
+	struct zswap_pool *pool;
+	u64 total = 0;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(pool, &zswap_pools, list)
+		total += zpool_get_total_size(pool->zpool);
+	rcu_read_unlock();
+
+	WRITE_ONCE(zswap_pool_total_size, total);
+}
+
+/********************************************************************
+ * KUnit seams
+ *
+ * Tests replace the writeback step and inject allocation failures; in a
+ * kernel without CONFIG_ZSWAP_KUNIT_TEST these are constants.
+ ********************************************************************/
+
+static int zswap_writeback_entry(struct zswap_entry *entry,
+				 struct zswap_tree *tree);
+
+#ifdef CONFIG_ZSWAP_KUNIT_TEST
+typedef int (*zswap_writeback_fn_t)(struct zswap_entry *entry,
+				    struct zswap_tree *tree);
+static zswap_writeback_fn_t zswap_writeback_fn = zswap_writeback_entry;
+/* Swap type of the tests' private tree: there is no device to pin */
+static int zswap_kunit_type = -1;
+/* Called by reclaim between leaving the LRU lock and the tree lookup */
+static void (*zswap_kunit_reclaim_gap)(swp_entry_t swpentry);
+static bool zswap_kunit_fail_entry_alloc;
+static bool zswap_kunit_fail_zpool_alloc;
+#define zswap_call_writeback(e, t)	READ_ONCE(zswap_writeback_fn)(e, t)
+#define zswap_kunit_fail(what)		READ_ONCE(zswap_kunit_fail_##what)
+#else
+#define zswap_call_writeback(e, t)	zswap_writeback_entry(e, t)
+#define zswap_kunit_fail(what)		false
+#endif
+
+/********************************************************************
+ * entries and trees
+ *
+ * An entry is reachable from its tree and, if compressed, from its pool's
+ * LRU.  The tree owns one reference.  Lookups that need the entry after
+ * dropping the tree lock take another; whoever drops the last one frees
+ * the entry, so after zswap_entry_put() the caller must not touch it.
+ ********************************************************************/
+
+static struct kmem_cache *zswap_entry_cache;
+
+static struct zswap_entry *zswap_entry_alloc(gfp_t gfp)
+{
+	struct zswap_entry *entry;
+
+	if (zswap_kunit_fail(entry_alloc))
+		return NULL;
+	entry = kmem_cache_alloc(zswap_entry_cache, gfp);
+	if (!entry)
+		return NULL;
+	entry->refcount = 1;
+	entry->length = 0;
+	entry->pool = NULL;
+	entry->objcg = NULL;
+	RB_CLEAR_NODE(&entry->rbnode);
+	INIT_LIST_HEAD(&entry->lru);
+	return entry;
+}
+
+static struct zswap_entry *zswap_rb_search(struct rb_root *root,
+					   pgoff_t offset)
+{
+	struct rb_node *node = root->rb_node;
+
+	while (node) {
+		struct zswap_entry *entry =
+			rb_entry(node, struct zswap_entry, rbnode);
+		pgoff_t this = swp_offset(entry->swpentry);
+
+		if (offset < this)
+			node = node->rb_left;
+		else if (offset > this)
+			node = node->rb_right;
+		else
+			return entry;
+	}
+	return NULL;
+}
+
+/* Link @entry, or return the entry already holding its offset */
+static struct zswap_entry *zswap_rb_insert(struct rb_root *root,
+					   struct zswap_entry *entry)
+{
+	struct rb_node **link = &root->rb_node, *parent = NULL;
+	pgoff_t offset = swp_offset(entry->swpentry);
+
+	while (*link) {
+		struct zswap_entry *this;
+
+		parent = *link;
+		this = rb_entry(parent, struct zswap_entry, rbnode);
+		if (offset < swp_offset(this->swpentry))
+			link = &parent->rb_left;
+		else if (offset > swp_offset(this->swpentry))
+			link = &parent->rb_right;
+		else
+			return this;
+	}
+	rb_link_node(&entry->rbnode, parent, link);
+	rb_insert_color(&entry->rbnode, root);
+	return NULL;
+}
+
+static void zswap_rb_erase(struct rb_root *root, struct zswap_entry *entry)
+{
+	if (!RB_EMPTY_NODE(&entry->rbnode)) {
+		rb_erase(&entry->rbnode, root);
+		RB_CLEAR_NODE(&entry->rbnode);
+	}
+}
+
+static void zswap_lru_del(struct zswap_entry *entry);
+
+/* Release everything @entry holds; it is out of the tree and unreferenced */
+static void zswap_free_entry(struct zswap_entry *entry)
+{
+	if (entry->objcg) {
+		obj_cgroup_uncharge_zswap(entry->objcg, entry->length);
+		obj_cgroup_put(entry->objcg);
+	}
+	if (entry->length) {
+		zswap_lru_del(entry);
+		zpool_free(entry->pool->zpool, entry->handle);
+		zswap_pool_put(entry->pool);
+	} else {
+		atomic_dec(&zswap_same_filled_pages);
+	}
+	kmem_cache_free(zswap_entry_cache, entry);
+	atomic_dec(&zswap_stored_pages);
+	zswap_update_total_size();
+}
+
+static void zswap_entry_get(struct zswap_entry *entry)
+{
+	entry->refcount++;
+}
+
+/* Drop a reference; the entry may be freed, do not touch it afterwards */
+static void zswap_entry_put(struct zswap_tree *tree, struct zswap_entry *entry)
+{
+	lockdep_assert_held(&tree->lock);
+	WARN_ON_ONCE(entry->refcount <= 0);
+	if (--entry->refcount == 0) {
+		zswap_rb_erase(&tree->rbroot, entry);
+		zswap_free_entry(entry);
+	}
+}
+
+static struct zswap_entry *zswap_entry_find_get(struct zswap_tree *tree,
+						pgoff_t offset)
+{
+	struct zswap_entry *entry;
+
+	lockdep_assert_held(&tree->lock);
+	entry = zswap_rb_search(&tree->rbroot, offset);
+	if (entry)
+		zswap_entry_get(entry);
+	return entry;
+}
+
+/*
+ * Take @entry out of the tree and off its LRU and drop the tree's
+ * reference.  Holders of other references still see a valid entry, which
+ * is freed by the last of their puts.
+ */
+static void zswap_invalidate_entry(struct zswap_tree *tree,
+				   struct zswap_entry *entry)
+{
+	lockdep_assert_held(&tree->lock);
+	zswap_rb_erase(&tree->rbroot, entry);
+	if (entry->length)
+		zswap_lru_del(entry);
+	zswap_entry_put(tree, entry);
+}
+
+/********************************************************************
+ * LRU
+ *
+ * pool->lru orders the pool's compressed entries by use, hottest at the
+ * head.  Entries join at store, go back to the head on a load that keeps
+ * them, and leave on invalidate, free and reclaim.  All changes hold
+ * pool->lru_lock, and all but reclaim's also hold the tree lock (taken
+ * first).  An entry whose lru link is empty is off the LRU, either being
+ * reclaimed or on its way out.
+ ********************************************************************/
+
+static void zswap_lru_add(struct zswap_entry *entry)
+{
+	struct zswap_pool *pool = entry->pool;
+
+	spin_lock(&pool->lru_lock);
+	if (list_empty(&entry->lru)) {
+		list_add(&entry->lru, &pool->lru);
+		pool->nr_lru++;
+		atomic_inc(&zswap_lru_entries);
+	}
+	spin_unlock(&pool->lru_lock);
+}
+
+static void zswap_lru_del(struct zswap_entry *entry)
+{
+	struct zswap_pool *pool = entry->pool;
+
+	spin_lock(&pool->lru_lock);
+	if (!list_empty(&entry->lru)) {
+		list_del_init(&entry->lru);
+		pool->nr_lru--;
+		atomic_dec(&zswap_lru_entries);
+	}
+	spin_unlock(&pool->lru_lock);
+}
+
+/* A load kept the entry: make it the hottest, unless reclaim holds it */
+static void zswap_lru_touch(struct zswap_entry *entry)
+{
+	struct zswap_pool *pool = entry->pool;
+
+	spin_lock(&pool->lru_lock);
+	if (!list_empty(&entry->lru))
+		list_move(&entry->lru, &pool->lru);
+	spin_unlock(&pool->lru_lock);
+}
+
+/*
+ * Take the coldest entry off @pool's LRU.  Returns it with its swap entry
+ * in @swpentry, or NULL if the LRU is empty.  The caller holds no lock and
+ * no reference on the entry, which may be freed at any time: it is only a
+ * cookie to compare with what the tree holds for @swpentry.
+ */
+static struct zswap_entry *zswap_lru_take_coldest(struct zswap_pool *pool,
+						  swp_entry_t *swpentry)
+{
+	struct zswap_entry *entry = NULL;
+
+	spin_lock(&pool->lru_lock);
+	if (!list_empty(&pool->lru)) {
+		entry = list_last_entry(&pool->lru, struct zswap_entry, lru);
+		list_del_init(&entry->lru);
+		pool->nr_lru--;
+		atomic_dec(&zswap_lru_entries);
+		*swpentry = entry->swpentry;
+	}
+	spin_unlock(&pool->lru_lock);
+	return entry;
+}
+
+/********************************************************************
+ * compression
+ *
+ * Each pool has a compression context per CPU.  Store, load and writeback
+ * use the context of the CPU they happen to run on, under its mutex, and
+ * may sleep in it (zpool allocation, asynchronous compressors) and so
+ * migrate to another CPU.  Meanwhile the CPU they started on may go
+ * offline, and its teardown callback - which runs on another CPU, so
+ * disabling migration does not exclude it - would free the transform under
+ * them.  Hence the teardown takes the same mutex before freeing and leaves
+ * req == NULL behind; users check req once they hold the mutex, and if the
+ * context died meanwhile they retry on the CPU they now run on.  The
+ * per-CPU memory holding the mutex itself lives as long as the pool.
+ ********************************************************************/
+
+static int zswap_cpu_comp_prepare(unsigned int cpu, struct hlist_node *node)
+{
+	struct zswap_pool *pool = hlist_entry(node, struct zswap_pool, node);
+	struct crypto_acomp_ctx *ctx = per_cpu_ptr(pool->acomp_ctx, cpu);
+	struct crypto_acomp *acomp;
+	struct acomp_req *req;
+	u8 *buffer;
+	int ret;
+
+	buffer = kmalloc_node(PAGE_SIZE * 2, GFP_KERNEL, cpu_to_node(cpu));
+	if (!buffer)
+		return -ENOMEM;
+
+	acomp = crypto_alloc_acomp_node(pool->tfm_name, 0, 0, cpu_to_node(cpu));
+	if (IS_ERR(acomp)) {
+		ret = PTR_ERR(acomp);
+		pr_err("could not alloc crypto acomp %s: %d\n",
+		       pool->tfm_name, ret);
+		goto free_buffer;
+	}
+
+	req = acomp_request_alloc(acomp);
+	if (!req) {
+		pr_err("could not alloc crypto acomp request %s\n",
+		       pool->tfm_name);
+		ret = -ENOMEM;
+		goto free_acomp;
+	}
+
+	mutex_lock(&ctx->mutex);
+	crypto_init_wait(&ctx->wait);
+	/*
+	 * An asynchronous compressor completes through crypto_req_done(),
+	 * which wakes crypto_wait_req(); a synchronous one returns at once.
+	 */
+	acomp_request_set_callback(req, CRYPTO_TFM_REQ_MAY_BACKLOG,
+				   crypto_req_done, &ctx->wait);
+	ctx->buffer = buffer;
+	ctx->acomp = acomp;
+	ctx->req = req;
+	mutex_unlock(&ctx->mutex);
+	return 0;
+
+free_acomp:
+	crypto_free_acomp(acomp);
+free_buffer:
+	kfree(buffer);
+	return ret;
+}
+
+static int zswap_cpu_comp_dead(unsigned int cpu, struct hlist_node *node)
+{
+	struct zswap_pool *pool = hlist_entry(node, struct zswap_pool, node);
+	struct crypto_acomp_ctx *ctx = per_cpu_ptr(pool->acomp_ctx, cpu);
+
+	/* Wait for a user that started on @cpu before it went away */
+	mutex_lock(&ctx->mutex);
+	if (ctx->req)
+		acomp_request_free(ctx->req);
+	ctx->req = NULL;
+	if (ctx->acomp)
+		crypto_free_acomp(ctx->acomp);
+	ctx->acomp = NULL;
+	kfree(ctx->buffer);
+	ctx->buffer = NULL;
+	mutex_unlock(&ctx->mutex);
+	return 0;
+}
+
+/**
+ * zswap_acomp_ctx_lock() - get this CPU's compression context, locked
+ * @pool: the pool whose compressor is wanted
+ *
+ * The context may belong to a CPU that is no longer the one we run on, or
+ * no longer online; holding its mutex keeps it usable until
+ * zswap_acomp_ctx_unlock().  A context whose CPU died before we got the
+ * mutex is skipped, see the section comment.
+ *
+ * Return: the locked context, with a valid request.
+ */
+static struct crypto_acomp_ctx *zswap_acomp_ctx_lock(struct zswap_pool *pool)
+{
+	struct crypto_acomp_ctx *ctx;
+
+	for (;;) {
+		ctx = raw_cpu_ptr(pool->acomp_ctx);
+		mutex_lock(&ctx->mutex);
+		if (likely(ctx->req))
+			return ctx;
+		mutex_unlock(&ctx->mutex);
+	}
+}
+
+static void zswap_acomp_ctx_unlock(struct crypto_acomp_ctx *ctx)
+{
+	mutex_unlock(&ctx->mutex);
+}
+
+/**
+ * zswap_compress() - compress a page into a new zpool object of a pool
+ * @pool:    the pool to store into
+ * @page:    the page to compress
+ * @handlep: where the zpool handle goes
+ * @lenp:    where the compressed length goes
+ *
+ * Counts reject_compress_poor and reject_alloc_fail itself.
+ *
+ * Return: 0, -EINVAL when the compressor failed, -ENOSPC when the result
+ * is not smaller than a page or does not fit a zpool object, or the
+ * zpool's allocation error.
+ */
+static int zswap_compress(struct zswap_pool *pool, struct page *page,
+			  unsigned long *handlep, unsigned int *lenp)
+{
+	struct scatterlist input, output;
+	struct crypto_acomp_ctx *ctx;
+	unsigned long handle;
+	unsigned int dlen;
+	gfp_t gfp;
+	void *dst;
+	int ret;
+
+	ctx = zswap_acomp_ctx_lock(pool);
+
+	sg_init_table(&input, 1);
+	sg_set_page(&input, page, PAGE_SIZE, 0);
+	/* Some compressors overrun a page on incompressible data */
+	sg_init_one(&output, ctx->buffer, PAGE_SIZE * 2);
+	acomp_request_set_params(ctx->req, &input, &output, PAGE_SIZE,
+				 PAGE_SIZE * 2);
+	/*
+	 * One request at a time per context, so wait for it right away;
+	 * parallelism comes from each CPU having its own context.
+	 */
+	ret = crypto_wait_req(crypto_acomp_compress(ctx->req), &ctx->wait);
+	dlen = ctx->req->dlen;
+	if (ret) {
+		ret = -EINVAL;
+		goto unlock;
+	}
+	if (dlen >= PAGE_SIZE) {
+		zswap_reject_compress_poor++;
+		ret = -ENOSPC;
+		goto unlock;
+	}
+
+	gfp = __GFP_NORETRY | __GFP_NOWARN | __GFP_KSWAPD_RECLAIM;
+	if (zpool_malloc_support_movable(pool->zpool))
+		gfp |= __GFP_HIGHMEM | __GFP_MOVABLE;
+	if (zswap_kunit_fail(zpool_alloc))
+		ret = -ENOMEM;
+	else
+		ret = zpool_malloc(pool->zpool, dlen, gfp, &handle);
+	if (ret == -ENOSPC) {
+		zswap_reject_compress_poor++;
+		goto unlock;
+	}
+	if (ret) {
+		zswap_reject_alloc_fail++;
+		goto unlock;
+	}
+
+	dst = zpool_map_handle(pool->zpool, handle, ZPOOL_MM_WO);
+	memcpy(dst, ctx->buffer, dlen);
+	zpool_unmap_handle(pool->zpool, handle);
+
+	*handlep = handle;
+	*lenp = dlen;
+unlock:
+	zswap_acomp_ctx_unlock(ctx);
+	return ret;
+}
+
+/**
+ * zswap_decompress() - fill a page from a compressed entry
+ * @entry: a compressed entry the caller holds a reference on
+ * @page:  the destination
+ *
+ * Return: 0, or -EIO if the data did not decompress to a full page.
+ */
+static int zswap_decompress(struct zswap_entry *entry, struct page *page)
+{
+	struct zpool *zpool = entry->pool->zpool;
+	struct scatterlist input, output;
+	struct crypto_acomp_ctx *ctx;
+	unsigned int dlen;
+	bool sleep_mapped;
+	u8 *src;
+	int ret;
+
+	ctx = zswap_acomp_ctx_lock(entry->pool);
+
+	sleep_mapped = zpool_can_sleep_mapped(zpool);
+	src = zpool_map_handle(zpool, entry->handle, ZPOOL_MM_RO);
+	if (!sleep_mapped) {
+		/* Decompression may sleep: work from a copy */
+		memcpy(ctx->buffer, src, entry->length);
+		zpool_unmap_handle(zpool, entry->handle);
+		src = ctx->buffer;
+	}
+
+	sg_init_one(&input, src, entry->length);
+	sg_init_table(&output, 1);
+	sg_set_page(&output, page, PAGE_SIZE, 0);
+	acomp_request_set_params(ctx->req, &input, &output, entry->length,
+				 PAGE_SIZE);
+	ret = crypto_wait_req(crypto_acomp_decompress(ctx->req), &ctx->wait);
+	dlen = ctx->req->dlen;
+
+	if (sleep_mapped)
+		zpool_unmap_handle(zpool, entry->handle);
+	zswap_acomp_ctx_unlock(ctx);
+
+	if (ret || dlen != PAGE_SIZE) {
+		pr_err_ratelimited("decompression failed for offset %lu: %d, %u bytes\n",
+				   swp_offset(entry->swpentry), ret, dlen);
+		return -EIO;
+	}
+	return 0;
+}
+
+/********************************************************************
+ * pool life cycle
+ *
+ * Pools are created current (with the current-pool reference) and put on
+ * the head of zswap_pools by the caller.  When their last reference goes,
+ * zswap_pool_empty() unlinks them and queues their release; the release
+ * waits out RCU readers of zswap_pools, then destroys the pool.
+ ********************************************************************/
+
+static void zswap_shrink_worker(struct work_struct *work);
+
+static struct zswap_pool *zswap_pool_create(const char *type,
+					    const char *compressor)
+{
+	gfp_t gfp = __GFP_NORETRY | __GFP_NOWARN | __GFP_KSWAPD_RECLAIM;
+	struct zswap_pool *pool;
+	char name[38]; /* "zswap" + up to 32 hex digits */
+	int cpu, ret;
+
+	if (!strcmp(type, ZSWAP_PARAM_UNSET) ||
+	    !strcmp(compressor, ZSWAP_PARAM_UNSET))
+		return NULL;
+
+	pool = kzalloc(sizeof(*pool), GFP_KERNEL);
+	if (!pool)
+		return NULL;
+
+	snprintf(name, sizeof(name), "zswap%x",
+		 atomic_inc_return(&zswap_pools_created));
+	/* No evict ops: zswap writes back through its own LRU */
+	pool->zpool = zpool_create_pool(type, name, gfp, NULL);
+	if (!pool->zpool) {
+		pr_err("%s zpool not available\n", type);
+		goto error;
+	}
+	strscpy(pool->tfm_name, compressor, sizeof(pool->tfm_name));
+
+	pool->acomp_ctx = alloc_percpu(*pool->acomp_ctx);
+	if (!pool->acomp_ctx) {
+		pr_err("percpu alloc failed\n");
+		goto error;
+	}
+	for_each_possible_cpu(cpu)
+		mutex_init(&per_cpu_ptr(pool->acomp_ctx, cpu)->mutex);
+
+	kref_init(&pool->kref);
+	INIT_LIST_HEAD(&pool->list);
+	INIT_WORK(&pool->shrink_work, zswap_shrink_worker);
+	atomic_set(&pool->nr_inflight, 0);
+	spin_lock_init(&pool->lru_lock);
+	INIT_LIST_HEAD(&pool->lru);
+
+	ret = cpuhp_state_add_instance(CPUHP_MM_ZSWP_POOL_PREPARE, &pool->node);
+	if (ret)
+		goto error;
+
+	atomic_inc(&zswap_pool_count);
+	zswap_pool_debug("created", pool);
+	return pool;
+
+error:
+	free_percpu(pool->acomp_ctx);
+	if (pool->zpool)
+		zpool_destroy_pool(pool->zpool);
+	kfree(pool);
+	return NULL;
+}
+
+static void zswap_pool_destroy(struct zswap_pool *pool)
+{
+	zswap_pool_debug("destroying", pool);
+
+	/*
+	 * A queued shrink work holds a reference, so at most the tail of a
+	 * running one (after its final put) can be left; wait for it, and
+	 * for any reclaim still counted in flight.  Neither waits for us,
+	 * and this never runs from the shrink work itself.
+	 */
+	cancel_work_sync(&pool->shrink_work);
+	wait_var_event(&pool->nr_inflight, !atomic_read(&pool->nr_inflight));
+	WARN_ON_ONCE(!list_empty(&pool->lru));
+
+	cpuhp_state_remove_instance(CPUHP_MM_ZSWP_POOL_PREPARE, &pool->node);
+	free_percpu(pool->acomp_ctx);
+	zpool_destroy_pool(pool->zpool);
+	atomic_dec(&zswap_pool_count);
+	kfree(pool);
+}
+
+static void zswap_pool_release(struct work_struct *work)
+{
+	struct zswap_pool *pool = container_of(work, typeof(*pool),
+					       release_work);
+
+	/* Let walkers of zswap_pools that may still see the pool finish */
+	synchronize_rcu();
+	WARN_ON(kref_get_unless_zero(&pool->kref));
+	zswap_pool_destroy(pool);
+}
+
+static void zswap_pool_empty(struct kref *kref)
+{
+	struct zswap_pool *pool = container_of(kref, typeof(*pool), kref);
+
+	spin_lock(&zswap_pools_lock);
+	WARN_ON(pool == list_first_entry_or_null(&zswap_pools,
+						 struct zswap_pool, list));
+	list_del_rcu(&pool->list);
+	spin_unlock(&zswap_pools_lock);
+
+	INIT_WORK(&pool->release_work, zswap_pool_release);
+	schedule_work(&pool->release_work);
+}
+
+static bool __must_check zswap_pool_get(struct zswap_pool *pool)
+{
+	return pool && kref_get_unless_zero(&pool->kref);
+}
+
+static void zswap_pool_put(struct zswap_pool *pool)
+{
+	kref_put(&pool->kref, zswap_pool_empty);
+}
+
+/* A reference on the current pool, or NULL */
+static struct zswap_pool *zswap_pool_current_get(void)
+{
+	struct zswap_pool *pool;
+
+	rcu_read_lock();
+	pool = list_first_or_null_rcu(&zswap_pools, struct zswap_pool, list);
+	WARN_ONCE(!pool && zswap_has_pool, "no current zswap pool\n");
+	if (!zswap_pool_get(pool))
+		pool = NULL;
+	rcu_read_unlock();
+	return pool;
+}
+
+/* Find a pool by type and compressor and take a reference on it */
+static struct zswap_pool *zswap_pool_find_get(const char *type,
+					      const char *compressor)
+{
+	struct zswap_pool *pool;
+
+	lockdep_assert_held(&zswap_pools_lock);
+	list_for_each_entry(pool, &zswap_pools, list) {
+		if (strcmp(pool->tfm_name, compressor) ||
+		    strcmp(zpool_get_type(pool->zpool), type))
+			continue;
+		/* A pool at zero references is on its way out */
+		if (zswap_pool_get(pool))
+			return pool;
+	}
+	return NULL;
+}
+
+/********************************************************************
+ * writeback
+ *
+ * When the pools are over their limit, a shrink work item writes back
+ * entries from the cold end of a pool's LRU until the total is below the
+ * accept threshold, or too many attempts failed.  The work item carries a
+ * pool reference, taken by whoever queued it and dropped by the worker.
+ *
+ * Reclaim of one entry takes it off the LRU under lru_lock alone, so the
+ * entry may be invalidated, loaded exclusively, or freed as soon as that
+ * lock is dropped.  It pins the swap device (so swapoff cannot free the
+ * tree), then looks the offset up under the tree lock: only if the tree
+ * still maps it to the same entry does it take a reference and go on.
+ ********************************************************************/
+
+/* Failed reclaims after which a shrink worker gives up */
+#define ZSWAP_MAX_RECLAIM_FAILURES 16
+
+/*
+ * Keep swapoff from freeing the tree of @swpentry's type.  Returns the
+ * device to unpin, NULL with *pinned set for the tests' private type.
+ */
+static struct swap_info_struct *zswap_swap_pin(swp_entry_t swpentry,
+					       bool *pinned)
+{
+	struct swap_info_struct *si;
+
+#ifdef CONFIG_ZSWAP_KUNIT_TEST
+	if (swp_type(swpentry) == READ_ONCE(zswap_kunit_type)) {
+		*pinned = true;
+		return NULL;
+	}
+#endif
+	si = get_swap_device(swpentry);
+	*pinned = si;
+	return si;
+}
+
+static void zswap_swap_unpin(struct swap_info_struct *si)
+{
+	if (si)
+		put_swap_device(si);
+}
+
+/**
+ * zswap_writeback_entry() - write one entry's page to the swap device
+ * @entry: the entry, referenced by the caller, with its swap device pinned
+ * @tree:  the tree of its swap type
+ *
+ * Decompresses into a new swap cache page and starts writing it.  The
+ * caller drops the entry from the tree on success.
+ *
+ * Return: 0 when writeback was started; -ENOMEM when no page could be had;
+ * -EEXIST when the page is already in the swap cache (a load or a racing
+ * writeback owns it); -EAGAIN when the entry was invalidated or replaced
+ * before the swap cache page was locked; -EIO on corrupt data.
+ */
+static int zswap_writeback_entry(struct zswap_entry *entry,
+				 struct zswap_tree *tree)
+{
+	struct writeback_control wbc = {
+		.sync_mode = WB_SYNC_NONE,
+	};
+	swp_entry_t swpentry = entry->swpentry;
+	bool allocated;
+	struct page *page;
+	int ret;
+
+	page = __read_swap_cache_async(swpentry, GFP_KERNEL, NULL, 0,
+				       &allocated);
+	if (!page)
+		return -ENOMEM;
+	if (!allocated) {
+		/* Someone else has the page: nothing to do */
+		put_page(page);
+		return -EEXIST;
+	}
+
+	/*
+	 * The new page is locked and in the swap cache, so nobody can store
+	 * to or load from this slot until we are done.  Whatever happened
+	 * before that point shows in the tree: make sure it still maps the
+	 * slot to our entry, or the data is stale.
+	 */
+	spin_lock(&tree->lock);
+	if (zswap_rb_search(&tree->rbroot, swp_offset(swpentry)) != entry) {
+		spin_unlock(&tree->lock);
+		ret = -EAGAIN;
+		goto abandon;
+	}
+	spin_unlock(&tree->lock);
+
+	ret = zswap_decompress(entry, page);
+	if (ret)
+		goto abandon;
+	SetPageUptodate(page);
+
+	/* Move to the tail of the inactive list once written */
+	SetPageReclaim(page);
+	/* Skips frontswap, and unlocks the page when done */
+	__swap_writepage(page, &wbc);
+	put_page(page);
+	return 0;
+
+abandon:
+	delete_from_swap_cache(page_folio(page));
+	unlock_page(page);
+	put_page(page);
+	return ret;
+}
+
+/**
+ * zswap_reclaim_entry() - write back the coldest entry of a pool
+ * @pool: the pool, referenced by the caller
+ *
+ * Return: 0 when an entry was written back and dropped; -ENOENT when the
+ * LRU is empty; -EAGAIN when the coldest entry went away or was replaced
+ * while unlocked (nothing is touched then); otherwise the error of the
+ * writeback, after which the entry, if still stored, goes back on the LRU.
+ */
+static int zswap_reclaim_entry(struct zswap_pool *pool)
+{
+	struct zswap_entry *entry, *cookie;
+	struct swap_info_struct *si;
+	struct zswap_tree *tree;
+	swp_entry_t swpentry;
+	bool pinned;
+	int ret;
+
+	cookie = zswap_lru_take_coldest(pool, &swpentry);
+	if (!cookie)
+		return -ENOENT;
+
+	atomic_inc(&pool->nr_inflight);
+#ifdef CONFIG_ZSWAP_KUNIT_TEST
+	if (zswap_kunit_reclaim_gap)
+		zswap_kunit_reclaim_gap(swpentry);
+#endif
+	/* From here until found in the tree again, @cookie is not ours */
+	si = zswap_swap_pin(swpentry, &pinned);
+	if (!pinned) {
+		ret = -EAGAIN;
+		goto race;
+	}
+	tree = READ_ONCE(zswap_trees[swp_type(swpentry)]);
+	if (!tree) {
+		ret = -EAGAIN;
+		goto unpin_race;
+	}
+
+	spin_lock(&tree->lock);
+	entry = zswap_rb_search(&tree->rbroot, swp_offset(swpentry));
+	if (entry != cookie) {
+		spin_unlock(&tree->lock);
+		ret = -EAGAIN;
+		goto unpin_race;
+	}
+	zswap_entry_get(entry);
+	spin_unlock(&tree->lock);
+
+	ret = zswap_call_writeback(entry, tree);
+
+	spin_lock(&tree->lock);
+	if (!ret) {
+		zswap_written_back_pages++;
+		/* Invalidated meanwhile? Then the tree's reference is gone */
+		if (zswap_rb_search(&tree->rbroot, swp_offset(swpentry)) == entry)
+			zswap_invalidate_entry(tree, entry);
+	} else if (!RB_EMPTY_NODE(&entry->rbnode)) {
+		/* Still stored: retry it later, not next */
+		zswap_lru_add(entry);
+	}
+	zswap_entry_put(tree, entry);
+	spin_unlock(&tree->lock);
+	zswap_swap_unpin(si);
+	goto done;
+
+unpin_race:
+	zswap_swap_unpin(si);
+race:
+	zswap_writeback_race_skipped++;
+done:
+	/* The waiter only compares the address, @pool is not dereferenced */
+	if (atomic_dec_and_test(&pool->nr_inflight))
+		wake_up_var(&pool->nr_inflight);
+	return ret;
+}
+
+static void zswap_shrink_worker(struct work_struct *work)
+{
+	struct zswap_pool *pool = container_of(work, typeof(*pool),
+					       shrink_work);
+	int ret, failures = 0;
+
+	do {
+		ret = zswap_reclaim_entry(pool);
+		if (ret) {
+			zswap_reject_reclaim_fail++;
+			if (ret == -ENOENT ||
+			    ++failures >= ZSWAP_MAX_RECLAIM_FAILURES)
+				break;
+		}
+		cond_resched();
+	} while (!zswap_can_accept());
+
+	/* The reference the work item was queued with */
+	zswap_pool_put(pool);
+}
+
+/*
+ * Queue @pool's shrink work.  A queued work item owns one reference; when
+ * it is already queued, that reference exists and ours must be dropped.
+ */
+static void zswap_pool_shrink_async(struct zswap_pool *pool)
+{
+	if (!zswap_pool_get(pool))
+		return;
+	if (!queue_work(shrink_wq, &pool->shrink_work))
+		zswap_pool_put(pool);
+}
+
+/*
+ * Shrink the oldest pool that has entries to write back: writing back old
+ * pools first lets them be destroyed sooner.
+ */
+static void zswap_shrink_async(void)
+{
+	struct zswap_pool *pool, *victim = NULL;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(pool, &zswap_pools, list) {
+		if (READ_ONCE(pool->nr_lru) || !victim)
+			victim = pool;
+	}
+	if (!zswap_pool_get(victim))
+		victim = NULL;
+	rcu_read_unlock();
+
+	if (victim) {
+		zswap_pool_shrink_async(victim);
+		zswap_pool_put(victim);
+	}
+}
+
+/********************************************************************
+ * parameters
+ *
+ * Setters run under the kernel's parameter lock, so they do not race each
+ * other.  A value that cannot be used is refused with the old one kept.
+ ********************************************************************/
+
+/**
+ * zswap_pool_param_set() - switch the current pool to a new zpool type or
+ * compressor
+ * @val:        the new value
+ * @kp:         the parameter
+ * @type:       the zpool type to use, or NULL if @val is the type
+ * @compressor: the compressor to use, or NULL if @val is the compressor
+ *
+ * An existing pool with the wanted pair is reused, otherwise a new one is
+ * created; it becomes current and the old current pool loses its current
+ * reference, living on until its last entry is gone.
+ *
+ * Return: 0, -ENODEV after a failed init, -EINVAL for a malformed value,
+ * -ENOENT when the zpool type or compressor is not available, -ENOMEM when
+ * the pool cannot be created.
+ */
+static int zswap_pool_param_set(const char *val, const struct kernel_param *kp,
+				const char *type, const char *compressor)
+{
+	struct zswap_pool *pool, *put_pool = NULL;
+	char buf[CRYPTO_MAX_ALG_NAME];
+	char *s;
+	int ret;
+
+	if (zswap_init_failed) {
+		pr_err("can't set param, initialization failed\n");
+		return -ENODEV;
+	}
+	if (strscpy(buf, val, sizeof(buf)) < 0)
+		return -EINVAL;
+	s = strim(buf);
+	if (!*s)
+		return -EINVAL;
+
+	/* Before init, only record it; init creates the pool */
+	if (!zswap_init_started)
+		return param_set_charp(s, kp);
+
+	if (!strcmp(s, *(char **)kp->arg) && zswap_has_pool)
+		return 0;
+
+	if (!type) {
+		if (!zpool_has_pool(s)) {
+			pr_err("zpool %s not available\n", s);
+			return -ENOENT;
+		}
+		type = s;
+	} else {
+		if (!crypto_has_acomp(s, 0, 0)) {
+			pr_err("compressor %s not available\n", s);
+			return -ENOENT;
+		}
+		compressor = s;
+	}
+
+	spin_lock(&zswap_pools_lock);
+	pool = zswap_pool_find_get(type, compressor);
+	if (pool) {
+		zswap_pool_debug("using existing", pool);
+		list_del_rcu(&pool->list);
+	}
+	spin_unlock(&zswap_pools_lock);
+
+	if (!pool)
+		pool = zswap_pool_create(type, compressor);
+	if (!pool) {
+		/*
+		 * With no pool at all, both parameters may have been bad:
+		 * accept this one (it was checked above) so that fixing the
+		 * other can bring zswap up.
+		 */
+		if (!zswap_has_pool)
+			return param_set_charp(s, kp);
+		return -ENOMEM;
+	}
+
+	ret = param_set_charp(s, kp);
+
+	spin_lock(&zswap_pools_lock);
+	if (!ret) {
+		put_pool = list_first_entry_or_null(&zswap_pools,
+						    struct zswap_pool, list);
+		list_add_rcu(&pool->list, &zswap_pools);
+		zswap_has_pool = true;
+	} else {
+		/* Put it back as an old pool; if unused, the put destroys it */
+		list_add_tail_rcu(&pool->list, &zswap_pools);
+		put_pool = pool;
+	}
+	spin_unlock(&zswap_pools_lock);
+
+	/* The old current pool's current reference, or the failed pool's */
+	if (put_pool)
+		zswap_pool_put(put_pool);
+	return ret;
+}
+
+static int zswap_compressor_param_set(const char *val,
+				      const struct kernel_param *kp)
+{
+	return zswap_pool_param_set(val, kp, zswap_zpool_type, NULL);
+}
+
+static int zswap_zpool_param_set(const char *val,
+				 const struct kernel_param *kp)
+{
+	return zswap_pool_param_set(val, kp, NULL, zswap_compressor);
+}
+
+static int zswap_enabled_param_set(const char *val,
+				   const struct kernel_param *kp)
+{
+	bool enable;
+	int ret;
+
+	ret = kstrtobool(val, &enable);
+	if (ret)
+		return ret;
+	if (enable && zswap_init_failed) {
+		pr_err("can't enable, initialization failed\n");
+		return -ENODEV;
+	}
+	if (enable && zswap_init_started && !zswap_has_pool) {
+		pr_err("can't enable, no pool configured\n");
+		return -ENODEV;
+	}
+	WRITE_ONCE(*(bool *)kp->arg, enable);
+	return 0;
+}
+
+static int zswap_percent_param_set(const char *val,
+				   const struct kernel_param *kp)
+{
+	unsigned int percent;
+	int ret;
+
+	ret = kstrtouint(val, 10, &percent);
+	if (ret)
+		return ret;
+	if (percent > 100)
+		return -EINVAL;
+	WRITE_ONCE(*(unsigned int *)kp->arg, percent);
+	return 0;
+}
+
+/********************************************************************
+ * store / load
+ *
+ * The frontswap hooks.  Stores and loads of one offset are serialised by
+ * the lock of its swap cache page; invalidation and reclaim are not, and
+ * meet them under the tree lock.
+ ********************************************************************/
+
+static bool zswap_is_page_same_filled(struct page *page, unsigned long *value)
+{
+	unsigned long *data = kmap_local_page(page);
+	unsigned long first = data[0];
+	unsigned int i;
+	bool same = true;
+
+	for (i = 1; i < PAGE_SIZE / sizeof(*data); i++) {
+		if (data[i] != first) {
+			same = false;
+			break;
+		}
+	}
+	kunmap_local(data);
+	*value = first;
+	return same;
+}
+
+static void zswap_fill_page(struct page *page, unsigned long value)
+{
+	unsigned long *data = kmap_local_page(page);
+
+	memset_l(data, value, PAGE_SIZE / sizeof(*data));
+	kunmap_local(data);
+}
+
+/**
+ * zswap_store_page() - compress and store a page for a swap slot
+ * @type:   swap type
+ * @offset: swap offset
+ * @page:   the page, locked in the swap cache (or a test page)
+ *
+ * Any older copy for the slot is dropped first, so a failed store never
+ * leaves stale data behind.
+ *
+ * Return: 0 if stored, a negative errno if not.
+ */
+static int zswap_store_page(unsigned int type, pgoff_t offset,
+			    struct page *page)
+{
+	struct zswap_tree *tree = zswap_trees[type];
+	struct zswap_entry *entry, *dup;
+	struct obj_cgroup *objcg = NULL;
+	struct zswap_pool *pool;
+	unsigned long value;
+	int ret;
+
+	if (!tree)
+		return -ENODEV;
+
+	spin_lock(&tree->lock);
+	dup = zswap_rb_search(&tree->rbroot, offset);
+	if (dup) {
+		zswap_duplicate_entry++;
+		zswap_invalidate_entry(tree, dup);
+	}
+	spin_unlock(&tree->lock);
+
+	if (PageTransHuge(page))
+		return -EINVAL;
+	if (!READ_ONCE(zswap_enabled))
+		return -ENODEV;
+
+	/*
+	 * The LRU is not per cgroup: hitting a cgroup's zswap limit refuses
+	 * the store rather than writing back other cgroups' entries.
+	 */
+	objcg = get_obj_cgroup_from_page(page);
+	if (objcg && !obj_cgroup_may_zswap(objcg)) {
+		ret = -ENOMEM;
+		goto put_objcg;
+	}
+
+	if (zswap_is_full()) {
+		zswap_pool_limit_hit++;
+		zswap_pool_reached_full = true;
+		goto shrink;
+	}
+	if (zswap_pool_reached_full) {
+		if (!zswap_can_accept())
+			goto shrink;
+		zswap_pool_reached_full = false;
+	}
+
+	entry = zswap_entry_alloc(GFP_KERNEL);
+	if (!entry) {
+		zswap_reject_kmemcache_fail++;
+		ret = -ENOMEM;
+		goto put_objcg;
+	}
+	entry->swpentry = swp_entry(type, offset);
+
+	if (READ_ONCE(zswap_same_filled_pages_enabled) &&
+	    zswap_is_page_same_filled(page, &value)) {
+		entry->value = value;
+		atomic_inc(&zswap_same_filled_pages);
+		goto insert;
+	}
+
+	if (!READ_ONCE(zswap_non_same_filled_pages_enabled)) {
+		ret = -EINVAL;
+		goto free_entry;
+	}
+
+	/* The entry keeps this reference while it exists */
+	pool = zswap_pool_current_get();
+	if (!pool) {
+		ret = -EINVAL;
+		goto free_entry;
+	}
+	ret = zswap_compress(pool, page, &entry->handle, &entry->length);
+	if (ret) {
+		zswap_pool_put(pool);
+		goto free_entry;
+	}
+	entry->pool = pool;
+
+insert:
+	entry->objcg = objcg;
+	if (objcg) {
+		obj_cgroup_charge_zswap(objcg, entry->length);
+		/* Count before the reference passes to the entry */
+		count_objcg_event(objcg, ZSWPOUT);
+	}
+	atomic_inc(&zswap_stored_pages);
+
+	spin_lock(&tree->lock);
+	while ((dup = zswap_rb_insert(&tree->rbroot, entry))) {
+		zswap_duplicate_entry++;
+		zswap_invalidate_entry(tree, dup);
+	}
+	if (entry->length)
+		zswap_lru_add(entry);
+	spin_unlock(&tree->lock);
+
+	zswap_update_total_size();
+	count_vm_event(ZSWPOUT);
+	return 0;
+
+free_entry:
+	kmem_cache_free(zswap_entry_cache, entry);
+put_objcg:
+	if (objcg)
+		obj_cgroup_put(objcg);
+	return ret;
+
+shrink:
+	zswap_shrink_async();
+	ret = -ENOMEM;
+	goto put_objcg;
+}
+
+/**
+ * zswap_load_page() - fill a page from the copy stored for a swap slot
+ * @type:      swap type
+ * @offset:    swap offset
+ * @page:      the destination
+ * @may_drop:  the page is in the swap cache, so the stored copy may be
+ *             dropped if exclusive loads are on
+ * @exclusive: set to true when the copy was dropped
+ *
+ * Return: 0 on success, -ENOENT if nothing is stored, -EIO on bad data.
+ */
+static int zswap_load_page(unsigned int type, pgoff_t offset,
+			   struct page *page, bool may_drop, bool *exclusive)
+{
+	struct zswap_tree *tree = zswap_trees[type];
+	struct zswap_entry *entry;
+	int ret = 0;
+
+	*exclusive = false;
+	if (!tree)
+		return -ENOENT;
+
+	spin_lock(&tree->lock);
+	entry = zswap_entry_find_get(tree, offset);
+	spin_unlock(&tree->lock);
+	if (!entry)
+		return -ENOENT;
+
+	if (entry->length)
+		ret = zswap_decompress(entry, page);
+	else
+		zswap_fill_page(page, entry->value);
+
+	if (!ret) {
+		count_vm_event(ZSWPIN);
+		if (entry->objcg)
+			count_objcg_event(entry->objcg, ZSWPIN);
+	}
+
+	spin_lock(&tree->lock);
+	if (!ret && may_drop && READ_ONCE(zswap_exclusive_loads_enabled) &&
+	    zswap_rb_search(&tree->rbroot, offset) == entry) {
+		zswap_invalidate_entry(tree, entry);
+		zswap_exclusive_loads++;
+		*exclusive = true;
+	} else if (!ret && entry->length) {
+		zswap_lru_touch(entry);
+	}
+	/* Last use of @entry: this put may free it */
+	zswap_entry_put(tree, entry);
+	spin_unlock(&tree->lock);
+
+	return ret;
+}
+
+static int zswap_frontswap_store(unsigned int type, pgoff_t offset,
+				 struct page *page)
+{
+	return zswap_store_page(type, offset, page);
+}
+
+static int zswap_frontswap_load(unsigned int type, pgoff_t offset,
+				struct page *page, bool *exclusive)
+{
+	/*
+	 * Only a swap cache page may take over the data: it is dirtied, and
+	 * any other reader of the slot finds it in the swap cache.  A page
+	 * read around the swap cache (SWP_SYNCHRONOUS_IO devices) may be
+	 * thrown away by a fault that lost a race, and the slot read again.
+	 */
+	return zswap_load_page(type, offset, page, PageSwapCache(page),
+			       exclusive);
+}
+
+static void zswap_frontswap_invalidate_page(unsigned int type, pgoff_t offset)
+{
+	struct zswap_tree *tree = zswap_trees[type];
+	struct zswap_entry *entry;
+
+	if (!tree)
+		return;
+	spin_lock(&tree->lock);
+	entry = zswap_rb_search(&tree->rbroot, offset);
+	if (entry)
+		zswap_invalidate_entry(tree, entry);
+	spin_unlock(&tree->lock);
+}
+
+/*
+ * Swapoff: drop everything of @type.  Reclaim pins the swap device before
+ * using a tree, and swapoff only gets here once all pins are gone, so no
+ * entry is still referenced by anyone.
+ */
+static void zswap_frontswap_invalidate_area(unsigned int type)
+{
+	struct zswap_tree *tree = zswap_trees[type];
+	struct zswap_entry *entry, *next;
+
+	if (!tree)
+		return;
+
+	spin_lock(&tree->lock);
+	rbtree_postorder_for_each_entry_safe(entry, next, &tree->rbroot,
+					     rbnode) {
+		RB_CLEAR_NODE(&entry->rbnode);
+		if (entry->length)
+			zswap_lru_del(entry);
+		WARN_ON_ONCE(entry->refcount != 1);
+		zswap_entry_put(tree, entry);
+	}
+	tree->rbroot = RB_ROOT;
+	spin_unlock(&tree->lock);
+
+	WRITE_ONCE(zswap_trees[type], NULL);
+	kfree(tree);
+}
+
+static void zswap_frontswap_init(unsigned int type)
+{
+	struct zswap_tree *tree;
+
+	/* Without a tree, zswap stays out of the way of this swap type */
+	tree = kzalloc(sizeof(*tree), GFP_KERNEL);
+	if (!tree)
+		return;
+	tree->rbroot = RB_ROOT;
+	spin_lock_init(&tree->lock);
+	WRITE_ONCE(zswap_trees[type], tree);
+}
+
+static const struct frontswap_ops zswap_frontswap_ops = {
+	.store = zswap_frontswap_store,
+	.load = zswap_frontswap_load,
+	.invalidate_page = zswap_frontswap_invalidate_page,
+	.invalidate_area = zswap_frontswap_invalidate_area,
+	.init = zswap_frontswap_init
+};
+
+/********************************************************************
+ * debugfs
+ ********************************************************************/
+
+#ifdef CONFIG_DEBUG_FS
+#include <linux/debugfs.h>
+
+static struct dentry *zswap_debugfs_root;
+
+static int __init zswap_debugfs_init(void)
+{
+	struct dentry *root;
+
+	if (!debugfs_initialized())
+		return -ENODEV;
+
+	root = debugfs_create_dir("zswap", NULL);
+	zswap_debugfs_root = root;
+
+	debugfs_create_u64("pool_limit_hit", 0444, root,
+			   &zswap_pool_limit_hit);
+	debugfs_create_u64("reject_reclaim_fail", 0444, root,
+			   &zswap_reject_reclaim_fail);
+	debugfs_create_u64("reject_alloc_fail", 0444, root,
+			   &zswap_reject_alloc_fail);
+	debugfs_create_u64("reject_kmemcache_fail", 0444, root,
+			   &zswap_reject_kmemcache_fail);
+	debugfs_create_u64("reject_compress_poor", 0444, root,
+			   &zswap_reject_compress_poor);
+	debugfs_create_u64("written_back_pages", 0444, root,
+			   &zswap_written_back_pages);
+	debugfs_create_u64("duplicate_entry", 0444, root,
+			   &zswap_duplicate_entry);
+	debugfs_create_u64("pool_total_size", 0444, root,
+			   &zswap_pool_total_size);
+	debugfs_create_atomic_t("stored_pages", 0444, root,
+				&zswap_stored_pages);
+	debugfs_create_atomic_t("same_filled_pages", 0444, root,
+				&zswap_same_filled_pages);
+	debugfs_create_atomic_t("lru_entries", 0444, root,
+				&zswap_lru_entries);
+	debugfs_create_atomic_t("pool_count", 0444, root,
+				&zswap_pool_count);
+	debugfs_create_u64("exclusive_loads", 0444, root,
+			   &zswap_exclusive_loads);
+	debugfs_create_u64("writeback_race_skipped", 0444, root,
+			   &zswap_writeback_race_skipped);
+	return 0;
+}
+#else
+static int __init zswap_debugfs_init(void)
+{
+	return 0;
+}
+#endif
+
+/********************************************************************
+ * init
+ ********************************************************************/
+
+/*
+ * Make the first pool from the configured zpool type and compressor,
+ * falling back to the built-in defaults for whichever is not available.
+ * A parameter that cannot be satisfied is left unset.
+ */
+static struct zswap_pool *__init zswap_pool_create_initial(void)
+{
+	bool has_comp, has_zpool;
+
+	has_comp = crypto_has_acomp(zswap_compressor, 0, 0);
+	if (!has_comp && strcmp(zswap_compressor,
+				CONFIG_ZSWAP_COMPRESSOR_DEFAULT)) {
+		pr_err("compressor %s not available, using default %s\n",
+		       zswap_compressor, CONFIG_ZSWAP_COMPRESSOR_DEFAULT);
+		param_free_charp(&zswap_compressor);
+		zswap_compressor = CONFIG_ZSWAP_COMPRESSOR_DEFAULT;
+		has_comp = crypto_has_acomp(zswap_compressor, 0, 0);
+	}
+	if (!has_comp) {
+		pr_err("default compressor %s not available\n",
+		       zswap_compressor);
+		param_free_charp(&zswap_compressor);
+		zswap_compressor = ZSWAP_PARAM_UNSET;
+	}
+
+	has_zpool = zpool_has_pool(zswap_zpool_type);
+	if (!has_zpool && strcmp(zswap_zpool_type,
+				 CONFIG_ZSWAP_ZPOOL_DEFAULT)) {
+		pr_err("zpool %s not available, using default %s\n",
+		       zswap_zpool_type, CONFIG_ZSWAP_ZPOOL_DEFAULT);
+		param_free_charp(&zswap_zpool_type);
+		zswap_zpool_type = CONFIG_ZSWAP_ZPOOL_DEFAULT;
+		has_zpool = zpool_has_pool(zswap_zpool_type);
+	}
+	if (!has_zpool) {
+		pr_err("default zpool %s not available\n", zswap_zpool_type);
+		param_free_charp(&zswap_zpool_type);
+		zswap_zpool_type = ZSWAP_PARAM_UNSET;
+	}
+
+	if (!has_comp || !has_zpool)
+		return NULL;
+	return zswap_pool_create(zswap_zpool_type, zswap_compressor);
+}
+
+static int __init zswap_init(void)
+{
+	struct zswap_pool *pool;
+	int ret;
+
+	zswap_init_started = true;
+
+	zswap_entry_cache = KMEM_CACHE(zswap_entry, 0);
+	if (!zswap_entry_cache) {
+		pr_err("entry cache creation failed\n");
+		goto fail;
+	}
+
+	ret = cpuhp_setup_state_multi(CPUHP_MM_ZSWP_POOL_PREPARE,
+				      "mm/zswap_pool:prepare",
+				      zswap_cpu_comp_prepare,
+				      zswap_cpu_comp_dead);
+	if (ret)
+		goto destroy_cache;
+
+	/* Writeback runs on behalf of memory reclaim */
+	shrink_wq = alloc_workqueue("zswap-shrink",
+				    WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
+	if (!shrink_wq)
+		goto remove_cpuhp;
+
+	pool = zswap_pool_create_initial();
+	if (pool) {
+		pr_info("loaded using pool %s/%s\n", pool->tfm_name,
+			zpool_get_type(pool->zpool));
+		list_add(&pool->list, &zswap_pools);
+		zswap_has_pool = true;
+	} else {
+		pr_err("pool creation failed\n");
+		zswap_enabled = false;
+	}
+
+	ret = frontswap_register_ops(&zswap_frontswap_ops);
+	if (ret)
+		goto destroy_pool;
+	if (zswap_debugfs_init())
+		pr_warn("debugfs initialization failed\n");
+	return 0;
+
+destroy_pool:
+	if (pool) {
+		list_del(&pool->list);
+		zswap_has_pool = false;
+		zswap_pool_destroy(pool);
+	}
+	destroy_workqueue(shrink_wq);
+remove_cpuhp:
+	cpuhp_remove_multi_state(CPUHP_MM_ZSWP_POOL_PREPARE);
+destroy_cache:
+	kmem_cache_destroy(zswap_entry_cache);
+fail:
+	/* Built in, we are not unloaded on failure: make sure nothing runs */
+	zswap_init_failed = true;
+	zswap_enabled = false;
+	return -ENOMEM;
+}
+
+/* Late, so that the compressors are registered */
+late_initcall(zswap_init);
+
+#ifdef CONFIG_ZSWAP_KUNIT_TEST
+#include "tests/zswap-kunit.h"
+#endif
+
+MODULE_LICENSE("GPL");
+MODULE_AUTHOR("Seth Jennings <sjennings@variantweb.net>");
+MODULE_DESCRIPTION("Compressed cache for swap pages");
