@@ -1264,9 +1264,13 @@ static int zswap_pool_param_set(const char *val, const struct kernel_param *kp,
 	if (!*s)
 		return -EINVAL;
 
-	/* Before init, only record it; init creates the pool */
+	/*
+	 * Before init, only record it; init creates the pool.  Until slab is
+	 * up, param_set_charp() keeps the pointer it is given rather than a
+	 * copy, so it must get the command line's own string, not @buf.
+	 */
 	if (!zswap_init_started)
-		return param_set_charp(s, kp);
+		return param_set_charp(slab_is_available() ? s : val, kp);
 
 	if (!strcmp(s, *(char **)kp->arg) && zswap_has_pool)
 		return 0;
