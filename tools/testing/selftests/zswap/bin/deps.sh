@@ -5,10 +5,14 @@
 # root, install what is missing from Debian's archive; otherwise print the
 # exact command and fail.
 #
-# Usage: deps.sh [build|vm|all]   (default all)
+# Usage: deps.sh [build|vm|docs|all]   (default all)
 . "$(dirname "$0")/common.sh"
 
 what=${1:-all}
+case $what in
+build | vm | docs | all) ;;
+*) zs_die "usage: deps.sh [build|vm|docs|all]" ;;
+esac
 # command-or-file -> Debian package
 declare -A need=(
 	[gcc]=gcc [make]=make [flex]=flex [bison]=bison [bc]=bc [perl]=perl
@@ -16,11 +20,15 @@ declare -A need=(
 	[/usr/include/gelf.h]=libelf-dev [/usr/include/openssl/ssl.h]=libssl-dev
 	[/usr/lib/x86_64-linux-gnu/libc.a]=libc6-dev
 )
-if [ "$what" != build ]; then
+if [ "$what" = vm ] || [ "$what" = all ]; then
 	need[qemu-system-x86_64]=qemu-system-x86
 	need[cpio]=cpio
 	need[/bin/busybox]=busybox-static
 	need[/usr/share/qemu/qboot.rom]=qemu-system-data
+fi
+# Documentation/*.rst must render without warnings with plain docutils.
+if [ "$what" = docs ] || [ "$what" = all ]; then
+	need[rst2html]=python3-docutils
 fi
 [ -z "${KDIR:-}" ] && need[$DEBIAN_TARBALL]=linux-source-6.1
 
@@ -33,7 +41,7 @@ for k in "${!need[@]}"; do
 done
 # The guest needs a statically linked busybox; Debian's "busybox" package
 # installs a dynamic one at the same path.
-if [ "$what" != build ] && [ -e /bin/busybox ] &&
+if { [ "$what" = vm ] || [ "$what" = all ]; } && [ -e /bin/busybox ] &&
    ! LC_ALL=C file -L /bin/busybox 2>/dev/null | grep -q 'statically linked'; then
 	if command -v file >/dev/null 2>&1; then
 		missing+=(busybox-static)
