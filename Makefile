@@ -6,6 +6,7 @@
 #
 #   make run      build the patched kernel, boot it, show zswap working
 #   make check    every test tier; ends with "N passed, N failed"
+#   make series   the patch series against the base, in BUILD/series
 #   make kernel   build one kernel flavour (FLAVOUR=run|debug|bench)
 #   make base     unpack the base tree (once); make overlay: lay the repo over it
 #   make clean    remove kernel objects and guest runs; make distclean: all of BUILD
@@ -20,13 +21,16 @@ FLAVOUR ?= run
 TIERS ?=
 export BUILD KDIR JOBS ZPOOL COMPRESSOR MAX_POOL_PERCENT MEM DEMO_MB SMP SEED APPEND
 
-.PHONY: run check kernel base overlay initramfs clean distclean help
+.PHONY: run check series kernel base overlay initramfs clean distclean help
 
 run:
 	@$(BIN)/run.sh
 
 check:
 	@$(BIN)/check.sh $(TIERS)
+
+series:
+	@$(BIN)/series.sh
 
 kernel:
 	@$(BIN)/build-kernel.sh $(FLAVOUR)
@@ -41,7 +45,7 @@ initramfs: overlay
 	@$(BIN)/mkinitramfs.sh
 
 clean:
-	rm -rf $(BUILD)/obj-* $(BUILD)/vm $(BUILD)/check $(BUILD)/selftests \
+	rm -rf $(BUILD)/obj-* $(BUILD)/series $(BUILD)/vm $(BUILD)/check $(BUILD)/selftests \
 		$(BUILD)/initramfs $(BUILD)/initramfs.cpio
 
 distclean:

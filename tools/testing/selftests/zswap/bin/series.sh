@@ -1,0 +1,287 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Turn this repository into a patch series against the base, as upstream
+# would take it, and check it patch by patch.
+#
+# Usage: series.sh [--check]
+#
+# The split is defined by series/NN-*.txt, applied in order.  Each starts
+# with directives naming what goes into that patch, then the commit message:
+#   @ file PATH       the repository's PATH, as is
+#   @ dir PATH        every file the repository has under PATH
+#   @ patch FILE      a patch to upstream files (patches/*.patch), applied
+#   @ kconfig SYMBOL  the hunk of Kconfig.patch that adds "config SYMBOL"
+#   @ series-patch F  a patch applied in the series only, for an
+#                     intermediate state (e.g. adapting a file that a later
+#                     patch replaces); its text before "--- a/" is ignored
+# Our MAINTAINERS entry grows with the series: each patch carries the F:
+# lines that match files present after it.  series/cover-letter holds the
+# cover letter (subject line, blank line, text).
+#
+# The patches are committed on a branch of a worktree of the base
+# ($BUILD/series-tree) with fixed dates, so the output is reproducible, and
+# written by git format-patch to $BUILD/series/.  The series must consume
+# every file the overlay manages and end in exactly the overlay tree.
+#
+# With --check, also print a PASS/FAIL line per check, for the test command:
+#   - git am of the series onto a fresh base gives the same tree;
+#   - scripts/checkpatch.pl --strict is clean on every patch;
+#   - the mm/ objects build after every patch (run config plus the KUnit
+#     options, so that the tests are compiled too);
+#   - W=1 and sparse (C=2) report nothing in the series' C files;
+#   - scripts/kernel-doc -none reports nothing on them;
+#   - the series' .rst files render with docutils without a warning.
+. "$(dirname "$0")/common.sh"
+
+check=
+[ "${1:-}" = --check ] && check=1
+
+"$ZS_BIN/base.sh" || exit 1
+"$ZS_BIN/overlay.sh" || exit 1
+
+out=$BUILD/series
+tree=$BUILD/series-tree
+manifest=$ZS_TREE/.git/zswap-overlay-manifest
+base_git=(git -C "$ZS_TREE")
+
+pass() { [ -n "$check" ] && echo "PASS series/$1"; return 0; }
+fail() {
+	if [ -n "$check" ]; then
+		echo "FAIL series/$1"
+		return 0
+	fi
+	zs_die "$1"
+}
+
+rm -rf "$out"
+mkdir -p "$out"
+if [ ! -d "$tree" ]; then
+	"${base_git[@]}" worktree add -q --detach "$tree" base ||
+		zs_die "cannot check out the base into $tree"
+fi
+cd "$tree" || exit 1
+git checkout -q -f -B zswap-series base && git clean -qfdx ||
+	zs_die "cannot reset $tree to the base"
+
+# Reproducible commits: one identity and the date of the repository's HEAD.
+name=$(git -C "$ZS_REPO" config user.name || echo "zswap series")
+email=$(git -C "$ZS_REPO" config user.email || echo "zswap@localhost")
+date=$(git -C "$ZS_REPO" log -1 --format=%cI 2>/dev/null || echo 2026-01-01T00:00:00Z)
+export GIT_AUTHOR_NAME=$name GIT_AUTHOR_EMAIL=$email GIT_AUTHOR_DATE=$date
+export GIT_COMMITTER_NAME=$name GIT_COMMITTER_EMAIL=$email GIT_COMMITTER_DATE=$date
+
+# The hunks of Kconfig.patch that add the given symbols, as a patch.
+kconfig_hunks()
+{
+	awk -v syms=" $* " '
+		/^(---|\+\+\+) / && !hunk { print; next }
+		/^@@ / { flush(); hunk = $0 "\n"; keep = 0; next }
+		{ hunk = hunk $0 "\n" }
+		/^\+config / { if (index(syms, " " $2 " ")) keep = 1 }
+		function flush() { if (keep) printf "%s", hunk; hunk = "" }
+		END { flush() }' "$ZS_REPO/Kconfig.patch"
+}
+
+# Our MAINTAINERS entry with the F: lines that match something in the tree.
+maintainers_entry()
+{
+	local line pat
+
+	while IFS= read -r line; do
+		if [[ $line == F:* ]]; then
+			pat=${line#F:}
+			pat=${pat#"${pat%%[![:space:]]*}"}
+			# shellcheck disable=SC2086
+			compgen -G "$tree/$pat" >/dev/null || continue
+		fi
+		printf '%s\n' "$line"
+	done < "$ZS_REPO/MAINTAINERS"
+}
+
+consumed=$out/.consumed
+: > "$consumed"
+syms=()
+n=0
+for spec in "$ZS_REPO"/series/[0-9]*.txt; do
+	n=$((n + 1))
+	while read -r at kind arg; do
+		[ "$at" = @ ] || break
+		case $kind in
+		file|dir)
+			files=$(cd "$ZS_REPO" && git ls-files -co --exclude-standard -- "$arg")
+			[ -n "$files" ] || zs_die "$spec: nothing in the repository at $arg"
+			for f in $files; do
+				[ -f "$ZS_REPO/$f" ] || continue
+				mkdir -p "$(dirname "$f")"
+				cp "$ZS_REPO/$f" "$f"
+				chmod --reference="$ZS_REPO/$f" "$f"
+				echo "$f" >> "$consumed"
+			done
+			;;
+		patch)
+			patch -p1 -s -f --no-backup-if-mismatch -r - < "$ZS_REPO/$arg" >/dev/null ||
+				zs_die "$spec: $arg does not apply"
+			echo "$arg" >> "$consumed"
+			;;
+		series-patch)
+			patch -p1 -s -f --no-backup-if-mismatch -r - < "$ZS_REPO/$arg" >/dev/null ||
+				zs_die "$spec: $arg does not apply"
+			;;
+		kconfig)
+			syms+=("$arg")
+			git show base:mm/Kconfig > mm/Kconfig
+			kconfig_hunks "${syms[@]}" |
+				patch -p1 -s -f --no-backup-if-mismatch -r - >/dev/null ||
+				zs_die "$spec: the Kconfig.patch hunks for ${syms[*]} do not apply"
+			grep -q "^config $arg\$" mm/Kconfig ||
+				zs_die "$spec: Kconfig.patch has no hunk adding config $arg"
+			;;
+		*) zs_die "$spec: unknown directive '@ $kind'" ;;
+		esac
+	done < "$spec"
+	git show base:MAINTAINERS | "$ZS_BIN/merge-maintainers.awk" \
+		<(maintainers_entry) - > MAINTAINERS.new &&
+		mv MAINTAINERS.new MAINTAINERS
+	git add -A -f .
+	sed '/^@ /d' "$spec" | git commit -q -s --cleanup=strip -F - ||
+		zs_die "$spec: nothing to commit"
+done
+for p in "$ZS_REPO"/patches/*.patch; do
+	[ -f "$p" ] || continue
+	grep -qxF "patches/$(basename "$p")" "$consumed" ||
+		zs_die "patches/$(basename "$p") is in no patch of the series"
+done
+[ "${#syms[@]}" -eq "$(grep -c '^+config ' "$ZS_REPO/Kconfig.patch")" ] ||
+	zs_die "some option of Kconfig.patch is in no patch of the series"
+
+# The series must end in the overlay tree: every managed file, same content.
+bad=
+while read -r f; do
+	cmp -s "$f" "$ZS_TREE/$f" || bad="$bad $f"
+done < "$manifest"
+for f in $(git diff --name-only base HEAD); do
+	grep -qxF "$f" "$manifest" || bad="$bad $f"
+done
+if [ -z "$bad" ]; then
+	pass "ends-in-overlay-tree"
+else
+	fail "ends-in-overlay-tree: differs from the overlay in:$bad"
+fi
+
+cover=$ZS_REPO/series/cover-letter
+git format-patch -q --cover-letter --base=base -o "$out" base..HEAD ||
+	zs_die "git format-patch failed"
+if [ -f "$cover" ]; then
+	c=$(ls "$out"/0000-*.patch)
+	subject=$(head -1 "$cover")
+	awk -v subject="$subject" -v cover="$cover" '
+		/\*\*\* SUBJECT HERE \*\*\*/ { sub(/\*\*\* SUBJECT HERE \*\*\*/, subject) }
+		/\*\*\* BLURB HERE \*\*\*/ {
+			skip = 1
+			while ((getline l < cover) > 0)
+				if (skip) { if (l == "") skip = 0 } else print l
+			next
+		}
+		{ print }' "$c" > "$c.new" && mv "$c.new" "$c"
+fi
+zs_log "series: $n patches and a cover letter in $out"
+git log --oneline base..HEAD | sed 's/^/[zswap]   /' >&2
+[ -n "$check" ] || exit 0
+
+# git am onto a fresh base reproduces the tree.
+am=$BUILD/series-am
+[ -d "$am" ] || "${base_git[@]}" worktree add -q --detach "$am" base
+if (cd "$am" && git am --abort >/dev/null 2>&1; git checkout -q -f --detach base &&
+	git clean -qfdx && git am -q $(ls "$out"/[0-9]*.patch | grep -v '/0000-cover-letter')) &&
+	[ "$(git -C "$am" rev-parse 'HEAD^{tree}')" = "$(git rev-parse 'HEAD^{tree}')" ]; then
+	pass "git-am-reproduces-tree"
+else
+	fail "git-am-reproduces-tree"
+	git -C "$am" am --abort >/dev/null 2>&1
+fi
+
+# checkpatch --strict on every patch.
+for p in "$out"/00*.patch; do
+	case $p in */0000-cover-letter.patch) continue ;; esac
+	log=$(perl scripts/checkpatch.pl --strict --quiet --show-types "$p" 2>&1)
+	if [ -z "$log" ]; then
+		pass "checkpatch/$(basename "$p")"
+	else
+		fail "checkpatch/$(basename "$p"): $(grep -cE '^(ERROR|WARNING|CHECK)' <<<"$log") reports"
+		echo "$log" | head -30 >&2
+	fi
+done
+
+# Every patch builds the mm/ objects, tests included.
+obj=$BUILD/obj-series
+mkdir -p "$obj"
+export CCACHE_BASEDIR=$BUILD CCACHE_NOHASHDIR=1 CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
+export KBUILD_BUILD_TIMESTAMP=2026-01-01 KBUILD_BUILD_USER=zswap KBUILD_BUILD_HOST=series
+mk=(make -s O="$obj" ARCH=x86_64 CC="ccache gcc" HOSTCC="ccache gcc" -j"$JOBS")
+extra="CONFIG_KUNIT=y CONFIG_ZBUD_KUNIT_TEST=y CONFIG_ZSWAP_KUNIT_TEST=y"
+git checkout -q --detach HEAD
+if [ ! -f "$obj/.config.want" ]; then
+	zs_log "series: configuring $obj"
+	{ "${mk[@]}" tinyconfig &&
+	  scripts/kconfig/merge_config.sh -m -O "$obj" "$obj/.config" \
+		"$ZS_TESTDIR/config" "$ZS_TESTDIR/configs/run.config" &&
+	  "${mk[@]}" olddefconfig && cp "$obj/.config" "$obj/.config.want" &&
+	  printf '%s\n' $extra >> "$obj/.config.want"; } > "$obj/config.log" 2>&1 ||
+		zs_die "series: configuring failed (log: $obj/config.log)"
+fi
+for c in $(git rev-list --reverse base..zswap-series); do
+	git checkout -q --detach "$c"
+	s=$(date +%s)
+	subj=$(git log -1 --format=%s "$c")
+	cp "$obj/.config.want" "$obj/.config"
+	if "${mk[@]}" olddefconfig > "$obj/build.log" 2>&1 &&
+	   "${mk[@]}" mm/ >> "$obj/build.log" 2>&1; then
+		pass "builds/$(git log -1 --format=%f "$c" | cut -c1-60)"
+	else
+		fail "builds/$(git log -1 --format=%f "$c" | cut -c1-60)"
+		grep -E 'error|warning' "$obj/build.log" | head -10 >&2
+	fi
+	zs_log "series: built mm/ after '$subj' in $(( $(date +%s) - s ))s"
+done
+git checkout -q zswap-series
+
+# Warnings in the series' own C files: W=1 and sparse.
+cfiles=$(git diff --name-only base HEAD -- '*.c' | grep -v '^tools/')
+objs=$(for f in $cfiles; do echo "${f%.c}.o"; done)
+touch $cfiles
+# shellcheck disable=SC2086
+log=$("${mk[@]}" W=1 C=2 $objs 2>&1 | grep -E 'warning|error' |
+	grep -F -e "$(echo "$cfiles" | sed 's#.*/##')" -e 'mm/tests/')
+if [ -z "$log" ]; then
+	pass "w1-and-sparse-clean"
+else
+	fail "w1-and-sparse-clean: $(wc -l <<<"$log") warnings"
+	echo "$log" | head -20 >&2
+fi
+touch $cfiles
+
+# kernel-doc on the series' C files and headers.
+# shellcheck disable=SC2046
+log=$(scripts/kernel-doc -none $cfiles $(git diff --name-only base HEAD -- 'mm/tests/*.h') 2>&1)
+if [ -z "$log" ]; then
+	pass "kernel-doc-clean"
+else
+	fail "kernel-doc-clean: $(wc -l <<<"$log") warnings"
+	echo "$log" | head -20 >&2
+fi
+
+# The documentation renders without warnings.
+for f in $(git diff --name-only base HEAD -- '*.rst'); do
+	if ! command -v rst2html >/dev/null; then
+		fail "docs/$f: rst2html missing (apt-get install python3-docutils)"
+		continue
+	fi
+	log=$(rst2html --halt=5 --report=2 "$f" /dev/null 2>&1)
+	if [ -z "$log" ]; then
+		pass "docs/$f"
+	else
+		fail "docs/$f: $(wc -l <<<"$log") docutils warnings"
+		echo "$log" | head -10 >&2
+	fi
+done
