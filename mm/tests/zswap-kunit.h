@@ -20,6 +20,7 @@
 
 #include <kunit/test.h>
 #include <linux/completion.h>
+#include <linux/cpu.h>
 #include <linux/debug_locks.h>
 #include <linux/delay.h>
 #include <linux/kthread.h>
@@ -787,6 +788,85 @@ static void zswap_test_params(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, zswap_enabled, enabled);
 }
 
+/* 7. CPU hot-unplug while stores and loads use the per-CPU contexts */
+
+#define ZT_HOTPLUG_SECS	5
+
+struct zt_hotplug {
+	unsigned long end;
+	atomic_t bad_data;
+	atomic_t rounds;
+	struct completion done;
+};
+
+static int zt_hotplug_worker(void *arg)
+{
+	struct zt_hotplug *hp = arg;
+	struct page *page = alloc_page(GFP_KERNEL);
+	unsigned long i = 0;
+	bool excl;
+
+	while (page && time_before(jiffies, hp->end)) {
+		pgoff_t off = 300 + (i++ % 16);
+
+		if (!zt_store_text(page, off, i)) {
+			clear_highpage(page);
+			if (zswap_load_page(ZT_TYPE, off, page, false, &excl) ||
+			    !zt_check_text(page, i))
+				atomic_inc(&hp->bad_data);
+		}
+		atomic_inc(&hp->rounds);
+		/* Let the stopper threads of CPU hotplug in */
+		cond_resched();
+	}
+	if (page)
+		__free_page(page);
+	complete(&hp->done);
+	return 0;
+}
+
+static void zswap_test_cpu_hotplug(struct kunit *test)
+{
+	struct zt_hotplug *hp;
+	struct task_struct *t;
+	unsigned int cpu, cycles = 0;
+	int i, ret = 0;
+
+	if (!IS_ENABLED(CONFIG_HOTPLUG_CPU) || num_online_cpus() < 2)
+		kunit_skip(test, "needs CPU hotplug and two CPUs");
+	cpu = cpumask_last(cpu_online_mask);
+
+	hp = kunit_kzalloc(test, sizeof(*hp), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, hp);
+	init_completion(&hp->done);
+	hp->end = jiffies + ZT_HOTPLUG_SECS * HZ;
+	t = kthread_run(zt_hotplug_worker, hp, "zswap-kunit-hp");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+
+	/* No assertion until the worker is done: it uses @hp */
+	while (time_before(jiffies, hp->end)) {
+		if (remove_cpu(cpu))
+			break;
+		msleep(20);
+		ret = add_cpu(cpu);
+		if (ret)
+			break;
+		cycles++;
+		msleep(20);
+	}
+	wait_for_completion(&hp->done);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_TRUE(test, cpu_online(cpu));
+	kunit_info(test, "%u offline/online cycles, %d store+load rounds\n",
+		   cycles, atomic_read(&hp->rounds));
+	KUNIT_EXPECT_GT(test, cycles, 0U);
+	KUNIT_EXPECT_EQ(test, atomic_read(&hp->bad_data), 0);
+
+	for (i = 0; i < 16; i++)
+		zswap_frontswap_invalidate_page(ZT_TYPE, 300 + i);
+	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_stored_pages), 0);
+}
+
 static struct kunit_case zswap_test_cases[] = {
 	KUNIT_CASE(zswap_test_lru_order),
 	KUNIT_CASE(zswap_test_writeback_invalidate_race),
@@ -795,6 +875,7 @@ static struct kunit_case zswap_test_cases[] = {
 	KUNIT_CASE(zswap_test_duplicate_store),
 	KUNIT_CASE(zswap_test_same_filled_and_rejects),
 	KUNIT_CASE(zswap_test_params),
+	KUNIT_CASE(zswap_test_cpu_hotplug),
 	{}
 };
 
