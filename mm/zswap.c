@@ -364,24 +364,24 @@ static int zswap_kunit_type = -1;
 static void (*zswap_kunit_reclaim_gap)(swp_entry_t swpentry);
 /* Called by a load between decompressing and retaking the tree lock */
 static void (*zswap_kunit_load_gap)(swp_entry_t swpentry);
+/* Called with a compression context's mutex just taken */
+static void (*zswap_kunit_ctx_gap)(struct crypto_acomp_ctx *ctx);
 static bool zswap_kunit_fail_entry_alloc;
 static bool zswap_kunit_fail_zpool_alloc;
-
-static void zswap_kunit_call_gap(void (*gap)(swp_entry_t swpentry),
-				 swp_entry_t swpentry)
-{
-	if (gap)
-		gap(swpentry);
-}
-
 #define zswap_call_writeback(e, t)	READ_ONCE(zswap_writeback_fn)(e, t)
 #define zswap_kunit_fail(what)		READ_ONCE(zswap_kunit_fail_##what)
-#define zswap_kunit_gap(where, swpentry)				\
-	zswap_kunit_call_gap(READ_ONCE(zswap_kunit_##where##_gap), swpentry)
+#define zswap_kunit_gap(where, arg)					\
+	do {								\
+		typeof(zswap_kunit_##where##_gap) __gap;		\
+									\
+		__gap = READ_ONCE(zswap_kunit_##where##_gap);		\
+		if (__gap)						\
+			__gap(arg);					\
+	} while (0)
 #else
 #define zswap_call_writeback(e, t)	zswap_writeback_entry(e, t)
 #define zswap_kunit_fail(what)		false
-#define zswap_kunit_gap(where, swpentry)	do { } while (0)
+#define zswap_kunit_gap(where, arg)	do { } while (0)
 #endif
 
 /********************************************************************
@@ -702,6 +702,7 @@ static struct crypto_acomp_ctx *zswap_acomp_ctx_lock(struct zswap_pool *pool)
 	for (;;) {
 		ctx = raw_cpu_ptr(pool->acomp_ctx);
 		mutex_lock(&ctx->mutex);
+		zswap_kunit_gap(ctx, ctx);
 		if (likely(ctx->req))
 			return ctx;
 		mutex_unlock(&ctx->mutex);

@@ -176,10 +176,11 @@ static void zt_exit(struct kunit *test)
 		KUNIT_FAIL(test, "kernel tainted 0x%lx: KASAN report, WARN or oops, see the log",
 			   taint);
 	if (zt_saved.debug_locks && !READ_ONCE(debug_locks))
-		KUNIT_FAIL(test, "lockdep turned off: it reported a problem, see the log");
+		KUNIT_FAIL(test, "lock debugging went off: lockdep report or taint, see the log");
 
 	zswap_kunit_reclaim_gap = NULL;
 	zswap_kunit_load_gap = NULL;
+	zswap_kunit_ctx_gap = NULL;
 	zswap_kunit_fail_entry_alloc = false;
 	zswap_kunit_fail_zpool_alloc = false;
 	WRITE_ONCE(zswap_writeback_fn, zswap_writeback_entry);
@@ -825,6 +826,124 @@ static int zt_hotplug_worker(void *arg)
 	return 0;
 }
 
+/*
+ * A store holding @cpu's context blocks in the context seam, and the CPU
+ * is taken offline meanwhile: the teardown must wait for the store.
+ */
+struct zt_ctx_hold {
+	unsigned int cpu;
+	struct task_struct *task;	/* blocks once in the seam */
+	struct completion entered, gate, stored, offlined;
+	int store_ret, offline_ret;
+	bool data_ok;
+};
+
+static struct zt_ctx_hold *zt_ctx_hold;
+
+static void zt_ctx_gap(struct crypto_acomp_ctx *ctx)
+{
+	struct zt_ctx_hold *h = READ_ONCE(zt_ctx_hold);
+
+	if (!h || current != READ_ONCE(h->task))
+		return;
+	WRITE_ONCE(h->task, NULL);
+	complete(&h->entered);
+	wait_for_completion(&h->gate);
+}
+
+static int zt_ctx_holder(void *arg)
+{
+	struct zt_ctx_hold *h = arg;
+	struct page *page = alloc_page(GFP_KERNEL);
+	bool excl;
+
+	h->store_ret = -ENOMEM;
+	if (page && !set_cpus_allowed_ptr(current, cpumask_of(h->cpu))) {
+		WRITE_ONCE(h->task, current);
+		h->store_ret = zt_store_text(page, 330, 330);
+		WRITE_ONCE(h->task, NULL);
+		clear_highpage(page);
+		h->data_ok = !h->store_ret &&
+			     !zswap_load_page(ZT_TYPE, 330, page, false, &excl) &&
+			     zt_check_text(page, 330);
+	}
+	if (page)
+		__free_page(page);
+	/* Let the test go on if the store never reached the seam */
+	complete(&h->entered);
+	complete(&h->stored);
+	return 0;
+}
+
+static int zt_offliner(void *arg)
+{
+	struct zt_ctx_hold *h = arg;
+
+	h->offline_ret = remove_cpu(h->cpu);
+	complete(&h->offlined);
+	return 0;
+}
+
+static void zt_test_ctx_teardown_waits(struct kunit *test, unsigned int cpu)
+{
+	struct zt_ctx_hold *h;
+	struct task_struct *t;
+	bool stored, offlined;
+
+	/* Not kunit-managed: after a timeout the threads may still use it */
+	h = kzalloc(sizeof(*h), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	h->cpu = cpu;
+	init_completion(&h->entered);
+	init_completion(&h->gate);
+	init_completion(&h->stored);
+	init_completion(&h->offlined);
+	WRITE_ONCE(zt_ctx_hold, h);
+	WRITE_ONCE(zswap_kunit_ctx_gap, zt_ctx_gap);
+
+	t = kthread_run(zt_ctx_holder, h, "zswap-kunit-ctx");
+	if (IS_ERR(t)) {
+		KUNIT_FAIL(test, "no holder thread: %ld", PTR_ERR(t));
+		goto out;
+	}
+	wait_for_completion(&h->entered);
+	t = kthread_run(zt_offliner, h, "zswap-kunit-off");
+	if (IS_ERR(t)) {
+		KUNIT_FAIL(test, "no offliner thread: %ld", PTR_ERR(t));
+		complete_all(&h->gate);
+		wait_for_completion(&h->stored);
+		goto out;
+	}
+
+	/* The offline must be stuck on the context the store holds */
+	offlined = wait_for_completion_timeout(&h->offlined, HZ / 2);
+	KUNIT_EXPECT_FALSE_MSG(test, offlined,
+			       "CPU %u torn down under a user of its context",
+			       cpu);
+
+	complete_all(&h->gate);
+	stored = wait_for_completion_timeout(&h->stored, 20 * HZ);
+	offlined = offlined ||
+		   wait_for_completion_timeout(&h->offlined, 20 * HZ);
+	KUNIT_EXPECT_TRUE(test, stored);
+	KUNIT_EXPECT_TRUE(test, offlined);
+	if (!stored || !offlined) {
+		/* Leak @h rather than free it under a stuck thread */
+		WRITE_ONCE(zswap_kunit_ctx_gap, NULL);
+		return;
+	}
+	KUNIT_EXPECT_EQ(test, h->offline_ret, 0);
+	KUNIT_EXPECT_EQ(test, h->store_ret, 0);
+	KUNIT_EXPECT_TRUE(test, h->data_ok);
+	if (!h->offline_ret)
+		KUNIT_EXPECT_EQ(test, add_cpu(cpu), 0);
+	zswap_frontswap_invalidate_page(ZT_TYPE, 330);
+out:
+	WRITE_ONCE(zswap_kunit_ctx_gap, NULL);
+	WRITE_ONCE(zt_ctx_hold, NULL);
+	kfree(h);
+}
+
 static void zswap_test_cpu_hotplug(struct kunit *test)
 {
 	struct zt_hotplug *hp;
@@ -835,6 +954,9 @@ static void zswap_test_cpu_hotplug(struct kunit *test)
 	if (!IS_ENABLED(CONFIG_HOTPLUG_CPU) || num_online_cpus() < 2)
 		kunit_skip(test, "needs CPU hotplug and two CPUs");
 	cpu = cpumask_last(cpu_online_mask);
+
+	zt_test_ctx_teardown_waits(test, cpu);
+	KUNIT_ASSERT_TRUE(test, cpu_online(cpu));
 
 	hp = kunit_kzalloc(test, sizeof(*hp), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, hp);
