@@ -653,9 +653,7 @@ static void zswap_test_same_filled_and_rejects(struct kunit *test)
 	bool excl;
 
 	/* Same-filled: no zpool object, not on the LRU */
-	p = kmap_local_page(page);
-	memset_l(p, 0x5a5a5a5a5a5a5a5aUL, PAGE_SIZE / sizeof(long));
-	kunmap_local(p);
+	zswap_fill_page(page, 0x5a5a5a5a5a5a5a5aUL);
 	KUNIT_ASSERT_EQ(test, zswap_store_page(ZT_TYPE, 20, page), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_same_filled_pages), same + 1);
 	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_lru_entries), 0);
