@@ -362,13 +362,26 @@ static zswap_writeback_fn_t zswap_writeback_fn = zswap_writeback_entry;
 static int zswap_kunit_type = -1;
 /* Called by reclaim between leaving the LRU lock and the tree lookup */
 static void (*zswap_kunit_reclaim_gap)(swp_entry_t swpentry);
+/* Called by a load between decompressing and retaking the tree lock */
+static void (*zswap_kunit_load_gap)(swp_entry_t swpentry);
+/* Called with a compression context's mutex just taken */
+static void (*zswap_kunit_ctx_gap)(struct crypto_acomp_ctx *ctx);
 static bool zswap_kunit_fail_entry_alloc;
 static bool zswap_kunit_fail_zpool_alloc;
 #define zswap_call_writeback(e, t)	READ_ONCE(zswap_writeback_fn)(e, t)
 #define zswap_kunit_fail(what)		READ_ONCE(zswap_kunit_fail_##what)
+#define zswap_kunit_gap(where, arg)					\
+	do {								\
+		typeof(zswap_kunit_##where##_gap) __gap;		\
+									\
+		__gap = READ_ONCE(zswap_kunit_##where##_gap);		\
+		if (__gap)						\
+			__gap(arg);					\
+	} while (0)
 #else
 #define zswap_call_writeback(e, t)	zswap_writeback_entry(e, t)
 #define zswap_kunit_fail(what)		false
+#define zswap_kunit_gap(where, arg)	do { } while (0)
 #endif
 
 /********************************************************************
@@ -689,6 +702,7 @@ static struct crypto_acomp_ctx *zswap_acomp_ctx_lock(struct zswap_pool *pool)
 	for (;;) {
 		ctx = raw_cpu_ptr(pool->acomp_ctx);
 		mutex_lock(&ctx->mutex);
+		zswap_kunit_gap(ctx, ctx);
 		if (likely(ctx->req))
 			return ctx;
 		mutex_unlock(&ctx->mutex);
@@ -1113,10 +1127,7 @@ static int zswap_reclaim_entry(struct zswap_pool *pool)
 		return -ENOENT;
 
 	atomic_inc(&pool->nr_inflight);
-#ifdef CONFIG_ZSWAP_KUNIT_TEST
-	if (zswap_kunit_reclaim_gap)
-		zswap_kunit_reclaim_gap(swpentry);
-#endif
+	zswap_kunit_gap(reclaim, swpentry);
 	/* From here until found in the tree again, @cookie is not ours */
 	si = zswap_swap_pin(swpentry, &pinned);
 	if (!pinned) {
@@ -1577,6 +1588,7 @@ static int zswap_load_page(unsigned int type, pgoff_t offset,
 		if (entry->objcg)
 			count_objcg_event(entry->objcg, ZSWPIN);
 	}
+	zswap_kunit_gap(load, swp_entry(type, offset));
 
 	spin_lock(&tree->lock);
 	if (!ret && may_drop && READ_ONCE(zswap_exclusive_loads_enabled) &&

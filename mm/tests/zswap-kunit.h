@@ -6,6 +6,13 @@
  * The tests store into a private tree under a swap type no device uses,
  * with the writeback step replaced through zswap_writeback_fn, so that they
  * need no swap device.  They use the current pool, whatever it is.
+ *
+ * Most races here end in a use-after-free, which KASAN reports but KUnit in
+ * 6.1 does not count against the running test (only KASAN's own tests get
+ * that, and only in the test's own thread).  So every test fails if the
+ * kernel picked up a new taint from a KASAN report, a WARN or an oops, or
+ * if lockdep switched itself off after a report, during its run, whichever
+ * thread the report came from.
  */
 
 #ifndef _ZSWAP_KUNIT_H
@@ -13,17 +20,23 @@
 
 #include <kunit/test.h>
 #include <linux/completion.h>
+#include <linux/cpu.h>
+#include <linux/debug_locks.h>
 #include <linux/delay.h>
 #include <linux/kthread.h>
 #include <linux/random.h>
 
 #define ZT_TYPE		(MAX_SWAPFILES - 1)
 #define ZT_MAX_REC	64
+/* Taints that a KASAN report, a WARN and an oops leave behind */
+#define ZT_TAINTS	(BIT(TAINT_BAD_PAGE) | BIT(TAINT_WARN) | BIT(TAINT_DIE))
 
 /* State saved around each test */
 static struct {
 	bool enabled, exclusive, same, non_same;
 	unsigned int max_percent, accept_percent;
+	unsigned long taint;
+	int debug_locks;
 } zt_saved;
 
 /* Handshake with the blocking writeback seam of the pool test */
@@ -126,6 +139,11 @@ static int zt_init(struct kunit *test)
 	zt_saved.non_same = zswap_non_same_filled_pages_enabled;
 	zt_saved.max_percent = zswap_max_pool_percent;
 	zt_saved.accept_percent = zswap_accept_thr_percent;
+	zt_saved.taint = get_taint();
+	zt_saved.debug_locks = READ_ONCE(debug_locks);
+	if (zt_saved.taint & ZT_TAINTS)
+		kunit_info(test, "already tainted 0x%lx, reports may go unseen\n",
+			   zt_saved.taint);
 
 	spin_lock_init(&zt_rec.lock);
 	init_completion(&zt_wb_entered);
@@ -145,13 +163,24 @@ static int zt_init(struct kunit *test)
 
 static void zt_exit(struct kunit *test)
 {
+	unsigned long taint;
+
 	/* No shrink work may run with the seam or the tree gone */
 	complete_all(&zt_wb_gate);
 	flush_workqueue(shrink_wq);
 	zswap_frontswap_invalidate_area(ZT_TYPE);
 	flush_workqueue(shrink_wq);
 
+	taint = get_taint() & ~zt_saved.taint & ZT_TAINTS;
+	if (taint)
+		KUNIT_FAIL(test, "kernel tainted 0x%lx: KASAN report, WARN or oops, see the log",
+			   taint);
+	if (zt_saved.debug_locks && !READ_ONCE(debug_locks))
+		KUNIT_FAIL(test, "lock debugging went off: lockdep report or taint, see the log");
+
 	zswap_kunit_reclaim_gap = NULL;
+	zswap_kunit_load_gap = NULL;
+	zswap_kunit_ctx_gap = NULL;
 	zswap_kunit_fail_entry_alloc = false;
 	zswap_kunit_fail_zpool_alloc = false;
 	WRITE_ONCE(zswap_writeback_fn, zswap_writeback_entry);
@@ -373,8 +402,34 @@ static void zswap_test_exclusive_race(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, excl);
 	KUNIT_EXPECT_EQ(test, zswap_load_page(ZT_TYPE, 8, page, false, &excl), 0);
 	zswap_frontswap_invalidate_page(ZT_TYPE, 8);
+
+	/*
+	 * Invalidated while the load decompresses: the load's put is the
+	 * last one and frees the entry, which must not be touched after it,
+	 * nor invalidated a second time by an exclusive load.
+	 */
+	excl_before = zswap_exclusive_loads;
+	zswap_kunit_load_gap = zt_invalidate_in_gap;
+	KUNIT_ASSERT_EQ(test, zt_store_text(page, 9, 9), 0);
+	clear_highpage(page);
+	KUNIT_EXPECT_EQ(test, zswap_load_page(ZT_TYPE, 9, page, false, &excl), 0);
+	KUNIT_EXPECT_FALSE(test, excl);
+	KUNIT_EXPECT_TRUE(test, zt_check_text(page, 9));
+	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_stored_pages), 0);
+	KUNIT_ASSERT_EQ(test, zt_store_text(page, 9, 10), 0);
+	clear_highpage(page);
+	KUNIT_EXPECT_EQ(test, zswap_load_page(ZT_TYPE, 9, page, true, &excl), 0);
+	KUNIT_EXPECT_FALSE(test, excl);
+	KUNIT_EXPECT_TRUE(test, zt_check_text(page, 10));
+	KUNIT_EXPECT_EQ(test, zswap_exclusive_loads, excl_before);
+	zswap_kunit_load_gap = NULL;
+	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_stored_pages), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_lru_entries), 0);
+	KUNIT_EXPECT_EQ(test, zswap_load_page(ZT_TYPE, 9, page, false, &excl),
+			-ENOENT);
 	__free_page(page);
 
+	excl_before = zswap_exclusive_loads;
 	race->end = jiffies + ZT_RACE_SECS * HZ;
 	for (i = 0; i < 3; i++) {
 		struct task_struct *t;
@@ -410,6 +465,70 @@ static int zt_blocking_writeback(struct zswap_entry *entry,
 	wait_for_completion(&zt_wb_gate);
 	/* Use the entry after the wait, as a real writeback would */
 	return zt_record_writeback(entry, tree);
+}
+
+/* 1b. Writeback racing with invalidate: the entry lives until it is done */
+
+struct zt_reclaimer {
+	struct zswap_pool *pool;
+	int ret;
+	struct completion done;
+};
+
+static int zt_reclaim_thread(void *arg)
+{
+	struct zt_reclaimer *r = arg;
+
+	r->ret = zswap_reclaim_entry(r->pool);
+	complete(&r->done);
+	return 0;
+}
+
+static void zswap_test_writeback_invalidate_race(struct kunit *test)
+{
+	struct page *page = zt_alloc_page(test);
+	u64 written = zswap_written_back_pages;
+	struct zt_reclaimer *r;
+	struct task_struct *t;
+	bool excl;
+
+	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	init_completion(&r->done);
+	r->pool = zswap_pool_current_get();
+	KUNIT_ASSERT_NOT_NULL(test, r->pool);
+	KUNIT_ASSERT_EQ(test, zt_store_text(page, 40, 40), 0);
+
+	WRITE_ONCE(zswap_writeback_fn, zt_blocking_writeback);
+	t = kthread_run(zt_reclaim_thread, r, "zswap-kunit-wb");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	/* From here on the thread must be let go before we return */
+	KUNIT_EXPECT_NE(test, wait_for_completion_timeout(&zt_wb_entered, 10 * HZ),
+			0UL);
+
+	/*
+	 * Invalidate while the writeback is blocked in the seam: the tree's
+	 * reference goes, the writeback's keeps the entry (and its page's
+	 * count) alive, and the seam uses it after the wait.
+	 */
+	zswap_frontswap_invalidate_page(ZT_TYPE, 40);
+	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_stored_pages), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_lru_entries), 0);
+	KUNIT_EXPECT_EQ(test, zswap_load_page(ZT_TYPE, 40, page, false, &excl),
+			-ENOENT);
+
+	complete_all(&zt_wb_gate);
+	wait_for_completion(&r->done);
+	KUNIT_EXPECT_EQ(test, r->ret, 0);
+	KUNIT_EXPECT_EQ(test, zt_rec.nr, 1);
+	KUNIT_EXPECT_EQ(test, zt_rec.offsets[0], 40UL);
+	KUNIT_EXPECT_EQ(test, zswap_written_back_pages, written + 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_stored_pages), 0);
+	KUNIT_EXPECT_EQ(test, zt_lru_len(r->pool), 0UL);
+
+	WRITE_ONCE(zswap_writeback_fn, zt_record_writeback);
+	zswap_pool_put(r->pool);
+	__free_page(page);
 }
 
 static int zt_set_param(const struct kernel_param_ops *ops, void *arg,
@@ -534,9 +653,7 @@ static void zswap_test_same_filled_and_rejects(struct kunit *test)
 	bool excl;
 
 	/* Same-filled: no zpool object, not on the LRU */
-	p = kmap_local_page(page);
-	memset_l(p, 0x5a5a5a5a5a5a5a5aUL, PAGE_SIZE / sizeof(long));
-	kunmap_local(p);
+	zswap_fill_page(page, 0x5a5a5a5a5a5a5a5aUL);
 	KUNIT_ASSERT_EQ(test, zswap_store_page(ZT_TYPE, 20, page), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_same_filled_pages), same + 1);
 	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_lru_entries), 0);
@@ -670,13 +787,215 @@ static void zswap_test_params(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, zswap_enabled, enabled);
 }
 
+/* 7. CPU hot-unplug while stores and loads use the per-CPU contexts */
+
+#define ZT_HOTPLUG_SECS	5
+
+struct zt_hotplug {
+	unsigned long end;
+	atomic_t bad_data;
+	atomic_t rounds;
+	struct completion done;
+};
+
+static int zt_hotplug_worker(void *arg)
+{
+	struct zt_hotplug *hp = arg;
+	struct page *page = alloc_page(GFP_KERNEL);
+	unsigned long i = 0;
+	bool excl;
+
+	while (page && time_before(jiffies, hp->end)) {
+		pgoff_t off = 300 + (i++ % 16);
+
+		if (!zt_store_text(page, off, i)) {
+			clear_highpage(page);
+			if (zswap_load_page(ZT_TYPE, off, page, false, &excl) ||
+			    !zt_check_text(page, i))
+				atomic_inc(&hp->bad_data);
+		}
+		atomic_inc(&hp->rounds);
+		/* Let the stopper threads of CPU hotplug in */
+		cond_resched();
+	}
+	if (page)
+		__free_page(page);
+	complete(&hp->done);
+	return 0;
+}
+
+/*
+ * A store holding @cpu's context blocks in the context seam, and the CPU
+ * is taken offline meanwhile: the teardown must wait for the store.
+ */
+struct zt_ctx_hold {
+	unsigned int cpu;
+	struct task_struct *task;	/* blocks once in the seam */
+	struct completion entered, gate, stored, offlined;
+	int store_ret, offline_ret;
+	bool data_ok;
+};
+
+static struct zt_ctx_hold *zt_ctx_hold;
+
+static void zt_ctx_gap(struct crypto_acomp_ctx *ctx)
+{
+	struct zt_ctx_hold *h = READ_ONCE(zt_ctx_hold);
+
+	if (!h || current != READ_ONCE(h->task))
+		return;
+	WRITE_ONCE(h->task, NULL);
+	complete(&h->entered);
+	wait_for_completion(&h->gate);
+}
+
+static int zt_ctx_holder(void *arg)
+{
+	struct zt_ctx_hold *h = arg;
+	struct page *page = alloc_page(GFP_KERNEL);
+	bool excl;
+
+	h->store_ret = -ENOMEM;
+	if (page && !set_cpus_allowed_ptr(current, cpumask_of(h->cpu))) {
+		WRITE_ONCE(h->task, current);
+		h->store_ret = zt_store_text(page, 330, 330);
+		WRITE_ONCE(h->task, NULL);
+		clear_highpage(page);
+		h->data_ok = !h->store_ret &&
+			     !zswap_load_page(ZT_TYPE, 330, page, false, &excl) &&
+			     zt_check_text(page, 330);
+	}
+	if (page)
+		__free_page(page);
+	/* Let the test go on if the store never reached the seam */
+	complete(&h->entered);
+	complete(&h->stored);
+	return 0;
+}
+
+static int zt_offliner(void *arg)
+{
+	struct zt_ctx_hold *h = arg;
+
+	h->offline_ret = remove_cpu(h->cpu);
+	complete(&h->offlined);
+	return 0;
+}
+
+static void zt_test_ctx_teardown_waits(struct kunit *test, unsigned int cpu)
+{
+	struct zt_ctx_hold *h;
+	struct task_struct *t;
+	bool stored, offlined;
+
+	/* Not kunit-managed: after a timeout the threads may still use it */
+	h = kzalloc(sizeof(*h), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	h->cpu = cpu;
+	init_completion(&h->entered);
+	init_completion(&h->gate);
+	init_completion(&h->stored);
+	init_completion(&h->offlined);
+	WRITE_ONCE(zt_ctx_hold, h);
+	WRITE_ONCE(zswap_kunit_ctx_gap, zt_ctx_gap);
+
+	t = kthread_run(zt_ctx_holder, h, "zswap-kunit-ctx");
+	if (IS_ERR(t)) {
+		KUNIT_FAIL(test, "no holder thread: %ld", PTR_ERR(t));
+		goto out;
+	}
+	wait_for_completion(&h->entered);
+	t = kthread_run(zt_offliner, h, "zswap-kunit-off");
+	if (IS_ERR(t)) {
+		KUNIT_FAIL(test, "no offliner thread: %ld", PTR_ERR(t));
+		complete_all(&h->gate);
+		wait_for_completion(&h->stored);
+		goto out;
+	}
+
+	/* The offline must be stuck on the context the store holds */
+	offlined = wait_for_completion_timeout(&h->offlined, HZ / 2);
+	KUNIT_EXPECT_FALSE_MSG(test, offlined,
+			       "CPU %u torn down under a user of its context",
+			       cpu);
+
+	complete_all(&h->gate);
+	stored = wait_for_completion_timeout(&h->stored, 20 * HZ);
+	offlined = offlined ||
+		   wait_for_completion_timeout(&h->offlined, 20 * HZ);
+	KUNIT_EXPECT_TRUE(test, stored);
+	KUNIT_EXPECT_TRUE(test, offlined);
+	if (!stored || !offlined) {
+		/* Leak @h rather than free it under a stuck thread */
+		WRITE_ONCE(zswap_kunit_ctx_gap, NULL);
+		return;
+	}
+	KUNIT_EXPECT_EQ(test, h->offline_ret, 0);
+	KUNIT_EXPECT_EQ(test, h->store_ret, 0);
+	KUNIT_EXPECT_TRUE(test, h->data_ok);
+	if (!h->offline_ret)
+		KUNIT_EXPECT_EQ(test, add_cpu(cpu), 0);
+	zswap_frontswap_invalidate_page(ZT_TYPE, 330);
+out:
+	WRITE_ONCE(zswap_kunit_ctx_gap, NULL);
+	WRITE_ONCE(zt_ctx_hold, NULL);
+	kfree(h);
+}
+
+static void zswap_test_cpu_hotplug(struct kunit *test)
+{
+	struct zt_hotplug *hp;
+	struct task_struct *t;
+	unsigned int cpu, cycles = 0;
+	int i, ret = 0;
+
+	if (!IS_ENABLED(CONFIG_HOTPLUG_CPU) || num_online_cpus() < 2)
+		kunit_skip(test, "needs CPU hotplug and two CPUs");
+	cpu = cpumask_last(cpu_online_mask);
+
+	zt_test_ctx_teardown_waits(test, cpu);
+	KUNIT_ASSERT_TRUE(test, cpu_online(cpu));
+
+	hp = kunit_kzalloc(test, sizeof(*hp), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, hp);
+	init_completion(&hp->done);
+	hp->end = jiffies + ZT_HOTPLUG_SECS * HZ;
+	t = kthread_run(zt_hotplug_worker, hp, "zswap-kunit-hp");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+
+	/* No assertion until the worker is done: it uses @hp */
+	while (time_before(jiffies, hp->end)) {
+		if (remove_cpu(cpu))
+			break;
+		msleep(20);
+		ret = add_cpu(cpu);
+		if (ret)
+			break;
+		cycles++;
+		msleep(20);
+	}
+	wait_for_completion(&hp->done);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_TRUE(test, cpu_online(cpu));
+	kunit_info(test, "%u offline/online cycles, %d store+load rounds\n",
+		   cycles, atomic_read(&hp->rounds));
+	KUNIT_EXPECT_GT(test, cycles, 0U);
+	KUNIT_EXPECT_EQ(test, atomic_read(&hp->bad_data), 0);
+
+	for (i = 0; i < 16; i++)
+		zswap_frontswap_invalidate_page(ZT_TYPE, 300 + i);
+	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_stored_pages), 0);
+}
+
 static struct kunit_case zswap_test_cases[] = {
 	KUNIT_CASE(zswap_test_lru_order),
+	KUNIT_CASE(zswap_test_writeback_invalidate_race),
 	KUNIT_CASE(zswap_test_exclusive_race),
 	KUNIT_CASE(zswap_test_pool_destroy_race),
 	KUNIT_CASE(zswap_test_duplicate_store),
 	KUNIT_CASE(zswap_test_same_filled_and_rejects),
 	KUNIT_CASE(zswap_test_params),
+	KUNIT_CASE(zswap_test_cpu_hotplug),
 	{}
 };
 
