@@ -26,9 +26,13 @@ if [ "$what" = vm ] || [ "$what" = all ]; then
 	need[/bin/busybox]=busybox-static
 	need[/usr/share/qemu/qboot.rom]=qemu-system-data
 fi
-# Documentation/*.rst must render without warnings with plain docutils.
+# The series' hygiene checks: Documentation/*.rst must render without
+# warnings with plain docutils, sparse runs on the C files, and checkpatch
+# checks SPDX tags with scripts/spdxcheck.py, which needs ply.
 if [ "$what" = docs ] || [ "$what" = all ]; then
 	need[rst2html]=python3-docutils
+	need[sparse]=sparse
+	need[/usr/lib/python3/dist-packages/ply]=python3-ply
 fi
 [ -z "${KDIR:-}" ] && need[$DEBIAN_TARBALL]=linux-source-6.1
 
