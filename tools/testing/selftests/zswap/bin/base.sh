@@ -21,7 +21,8 @@ check_61()
 
 if [ -d "$ZS_TREE/.git" ] && git -C "$ZS_TREE" rev-parse -q --verify base >/dev/null; then
 	check_61 "$ZS_TREE" "$ZS_TREE"
-	zs_log "base: Linux $(zs_tree_version "$ZS_TREE") ($(cat "$ZS_TREE/.git/zswap-base-source" 2>/dev/null))"
+	src=$(cat "$ZS_TREE/.git/zswap-base-source" 2>/dev/null)
+	zs_log "base: Linux $(zs_tree_version "$ZS_TREE") ($src)"
 	exit 0
 fi
 

@@ -48,16 +48,21 @@ if [ ! -f "$obj/.config" ] || [ "$(cat "$obj/.zswap-config" 2>/dev/null)" != "$w
 	(cd "$src" && scripts/kconfig/merge_config.sh -m -O "$obj" "$obj/.config" \
 		"$ZS_TESTDIR/config" "$frag") >>"$obj/config.log" 2>&1 &&
 	"${mk[@]}" olddefconfig >>"$obj/config.log" 2>&1 ||
-		{ tail -20 "$obj/config.log" >&2; zs_die "configuring $flavour failed (log: $obj/config.log)"; }
+		{
+			tail -20 "$obj/config.log" >&2
+			zs_die "configuring $flavour failed (log: $obj/config.log)"
+		}
 	# Every option asked for must be in force, unless this tree lacks it.
 	bad=
 	for opt in $(sed -n 's/^\(CONFIG_[A-Z0-9_]*\)=.*/\1/p' "$ZS_TESTDIR/config" "$frag"); do
 		line=$(grep -h "^$opt=" "$ZS_TESTDIR/config" "$frag" | tail -1)
 		grep -qx -- "$line" "$obj/.config" && continue
-		grep -rqs --include='Kconfig*' "^[[:space:]]*\(menu\)\?config ${opt#CONFIG_}\$" "$src" || continue
+		grep -rqs --include='Kconfig*' \
+			"^[[:space:]]*\(menu\)\?config ${opt#CONFIG_}\$" "$src" || continue
 		bad="$bad $line"
 	done
-	[ -z "$bad" ] || zs_die "config $flavour: not in force after olddefconfig:$bad (missing dependency?)"
+	[ -z "$bad" ] ||
+		zs_die "config $flavour: not in force after olddefconfig:$bad (missing dependency?)"
 	echo "$want" > "$obj/.zswap-config"
 fi
 
@@ -71,7 +76,8 @@ while kill -0 $pid 2>/dev/null; do
 	sleep 1
 	n=$((n + 1))
 	[ $((n % 30)) -eq 0 ] && kill -0 $pid 2>/dev/null &&
-		zs_log "  still building $flavour: $(find "$obj" -name '*.o' | wc -l) objects, ${n}s"
+		zs_log "  still building $flavour:" \
+			"$(find "$obj" -name '*.o' | wc -l) objects, ${n}s"
 done
 if ! wait $pid; then
 	grep -E 'error|Error' "$obj/build.log" | head -20 >&2

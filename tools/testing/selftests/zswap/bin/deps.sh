@@ -58,7 +58,8 @@ command -v file >/dev/null 2>&1 || missing+=(file)
 [ ${#missing[@]} -eq 0 ] && exit 0
 mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
 if [ "$(id -u)" -ne 0 ]; then
-	zs_die "missing packages: ${missing[*]}; install them with: sudo apt-get install --no-install-recommends ${missing[*]}"
+	zs_die "missing packages: ${missing[*]}; install them with:" \
+		"sudo apt-get install --no-install-recommends ${missing[*]}"
 fi
 zs_log "installing missing Debian packages: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive

@@ -7,7 +7,8 @@
 . "$(dirname "$0")/common.sh"
 
 "$ZS_BIN/deps.sh" vm || exit 1
-[ -d "$ZS_TREE/tools/testing/selftests/zswap" ] || zs_die "no overlaid tree at $ZS_TREE; run overlay.sh first"
+[ -d "$ZS_TREE/tools/testing/selftests/zswap" ] ||
+	zs_die "no overlaid tree at $ZS_TREE; run overlay.sh first"
 out=$BUILD/selftests
 mkdir -p "$out" || zs_die "cannot create $out"
 make -s -C "$ZS_TREE/tools/testing/selftests/zswap" OUTPUT="$out" >"$out/build.log" 2>&1 ||

@@ -76,4 +76,5 @@ if [ -f "$manifest" ]; then
 fi
 mv "$manifest.new" "$manifest"
 rm -rf "$stage"
-zs_log "overlay: $(wc -l < "$manifest") files managed, $changed updated, on Linux $(zs_tree_version "$ZS_TREE")"
+zs_log "overlay: $(wc -l < "$manifest") files managed, $changed updated," \
+	"on Linux $(zs_tree_version "$ZS_TREE")"

@@ -66,7 +66,8 @@ END {
 	if (nsplat > 5)
 		printf "FAIL %s: %d more kernel splat lines\n", name, nsplat - 5
 	if (!done) {
-		printf "FAIL %s: guest did not finish (no \"zswaptest: done\": hang, crash or timeout)\n", name
+		printf "FAIL %s: guest did not finish", name
+		printf " (no \"zswaptest: done\": hang, crash or timeout)\n"
 		failed++
 	}
 	exit (failed || nsplat) ? 1 : 0

@@ -22,6 +22,8 @@ esac
 bz=$("$ZS_BIN/build-kernel.sh" run) || exit 1
 demo="zswap_demo+-s+$SEED"
 [ -n "${DEMO_MB:-}" ] && demo="$demo+-m+$DEMO_MB"
+append="zswap.enabled=1 zswap.zpool=$ZPOOL zswap.compressor=$COMPRESSOR"
+append="$append zswap.max_pool_percent=$MAX_POOL_PERCENT ${APPEND:-}"
 "$ZS_BIN/vm.sh" --kernel "$bz" --name run --smp "$SMP" --mem "$MEM" --swap 2048 \
-	--append "zswap.enabled=1 zswap.zpool=$ZPOOL zswap.compressor=$COMPRESSOR zswap.max_pool_percent=$MAX_POOL_PERCENT ${APPEND:-}" \
+	--append "$append" \
 	--run "$demo" --timeout "${VM_TIMEOUT:-900}" --live

@@ -46,13 +46,13 @@ tree=$BUILD/series-tree
 manifest=$ZS_TREE/.git/zswap-overlay-manifest
 base_git=(git -C "$ZS_TREE")
 
-pass() { [ -n "$check" ] && echo "PASS series/$1"; return 0; }
+pass() { [ -n "$check" ] && echo "PASS series/$*"; return 0; }
 fail() {
 	if [ -n "$check" ]; then
-		echo "FAIL series/$1"
+		echo "FAIL series/$*"
 		return 0
 	fi
-	zs_die "$1"
+	zs_die "$*"
 }
 
 rm -rf "$out"
@@ -205,11 +205,13 @@ fi
 # checkpatch --strict on every patch.
 for p in "$out"/00*.patch; do
 	case $p in */0000-cover-letter.patch) continue ;; esac
-	log=$(perl scripts/checkpatch.pl --strict --quiet --show-types "$p" 2>&1)
+	# spdxcheck.py needs Debian's python3 (with ply), not another first in PATH
+	log=$(PATH=/usr/bin:$PATH perl scripts/checkpatch.pl --strict --quiet --show-types "$p" 2>&1)
 	if [ -z "$log" ]; then
 		pass "checkpatch/$(basename "$p")"
 	else
-		fail "checkpatch/$(basename "$p"): $(grep -cE '^(ERROR|WARNING|CHECK)' <<<"$log") reports"
+		fail "checkpatch/$(basename "$p"):" \
+			"$(grep -cE '^(ERROR|WARNING|CHECK)' <<<"$log") reports"
 		echo "$log" | head -30 >&2
 	fi
 done
