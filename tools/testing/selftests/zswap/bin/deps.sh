@@ -28,11 +28,12 @@ if [ "$what" = vm ] || [ "$what" = all ]; then
 fi
 # The series' hygiene checks: Documentation/*.rst must render without
 # warnings with plain docutils, sparse runs on the C files, and checkpatch
-# checks SPDX tags with scripts/spdxcheck.py, which needs ply.
+# checks SPDX tags with scripts/spdxcheck.py, which needs ply and GitPython.
 if [ "$what" = docs ] || [ "$what" = all ]; then
 	need[rst2html]=python3-docutils
 	need[sparse]=sparse
 	need[/usr/lib/python3/dist-packages/ply]=python3-ply
+	need[/usr/lib/python3/dist-packages/git]=python3-git
 fi
 [ -z "${KDIR:-}" ] && need[$DEBIAN_TARBALL]=linux-source-6.1
 

@@ -93,8 +93,11 @@ maintainers_entry()
 		if [[ $line == F:* ]]; then
 			pat=${line#F:}
 			pat=${pat#"${pat%%[![:space:]]*}"}
-			# shellcheck disable=SC2086
-			compgen -G "$tree/$pat" >/dev/null || continue
+			if [[ $pat == *[*?[]* ]]; then
+				compgen -G "$tree/$pat" >/dev/null || continue
+			else
+				[ -e "$tree/$pat" ] || continue
+			fi
 		fi
 		printf '%s\n' "$line"
 	done < "$ZS_REPO/MAINTAINERS"
