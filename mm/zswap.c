@@ -1142,7 +1142,14 @@ static int zswap_reclaim_entry(struct zswap_pool *pool)
 
 	spin_lock(&tree->lock);
 	entry = zswap_rb_search(&tree->rbroot, swp_offset(swpentry));
-	if (entry != cookie) {
+	/*
+	 * The address alone does not prove it is still our entry: it may
+	 * have been freed and its object reused for a new store at the same
+	 * offset.  Ours is compressed, of @pool, and off the LRU since we
+	 * took it; a new entry is same-filled, of another pool, or on an LRU.
+	 */
+	if (entry != cookie || !entry->length || entry->pool != pool ||
+	    !list_empty(&entry->lru)) {
 		spin_unlock(&tree->lock);
 		ret = -EAGAIN;
 		goto unpin_race;

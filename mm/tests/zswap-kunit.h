@@ -217,6 +217,20 @@ static void zt_invalidate_in_gap(swp_entry_t swpentry)
 					swp_offset(swpentry));
 }
 
+static struct page *zt_gap_page;
+
+/*
+ * Free the victim and store a same-filled page at its offset: without
+ * KASAN's quarantine the new entry usually gets the victim's address.
+ */
+static void zt_replace_in_gap(swp_entry_t swpentry)
+{
+	zswap_frontswap_invalidate_page(swp_type(swpentry),
+					swp_offset(swpentry));
+	memset(page_address(zt_gap_page), 0x5a, PAGE_SIZE);
+	zswap_store_page(swp_type(swpentry), swp_offset(swpentry), zt_gap_page);
+}
+
 static void zswap_test_lru_order(struct kunit *test)
 {
 	struct page *page = zt_alloc_page(test);
@@ -285,6 +299,24 @@ static void zswap_test_lru_order(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, zswap_writeback_race_skipped, skipped + 2);
 	KUNIT_EXPECT_EQ(test, zt_lru_len(pool), 0UL);
 	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_stored_pages), stored);
+
+	/*
+	 * The victim replaced at its offset by a new, same-filled entry:
+	 * reclaim must not take the newcomer for its victim, even at the
+	 * same address, and the newcomer's data must survive.
+	 */
+	zt_gap_page = zt_alloc_page(test);
+	KUNIT_ASSERT_EQ(test, zt_store_text(page, 6, 6), 0);
+	zswap_kunit_reclaim_gap = zt_replace_in_gap;
+	KUNIT_EXPECT_EQ(test, zswap_reclaim_entry(pool), -EAGAIN);
+	zswap_kunit_reclaim_gap = NULL;
+	KUNIT_EXPECT_EQ(test, zt_rec.nr, 0);
+	clear_highpage(page);
+	KUNIT_EXPECT_EQ(test, zswap_load_page(ZT_TYPE, 6, page, false, &excl), 0);
+	KUNIT_EXPECT_EQ(test, ((u8 *)page_address(page))[PAGE_SIZE - 1], 0x5a);
+	zswap_frontswap_invalidate_page(ZT_TYPE, 6);
+	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_stored_pages), stored);
+	__free_page(zt_gap_page);
 
 	zswap_pool_put(pool);
 	__free_page(page);
