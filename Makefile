@@ -6,27 +6,35 @@
 #
 #   make run      build the patched kernel, boot it, show zswap working
 #   make check    every test tier; ends with "N passed, N failed"
+#   make bench    the series against the unmodified base under QEMU -icount
 #   make kernel   build one kernel flavour (FLAVOUR=run|debug|bench)
 #   make base     unpack the base tree (once); make overlay: lay the repo over it
 #   make clean    remove kernel objects and guest runs; make distclean: all of BUILD
 #
 # Variables: BUILD (./build), KDIR (a plain 6.1.y tree instead of Debian's
 # linux-source-6.1), JOBS, and for run: ZPOOL, COMPRESSOR, MAX_POOL_PERCENT,
-# MEM, DEMO_MB, SMP, SEED, APPEND; for check: TIERS.
+# MEM, DEMO_MB, SMP, SEED, APPEND; for check: TIERS; for bench: BENCH_PAIRS,
+# BENCH_MEM, BENCH_WORKLOADS, BENCH_SCALE, NVME_READ_US, NVME_WRITE_US,
+# CLOUD_READ_US, CLOUD_WRITE_US (see bin/bench.sh).
 
 BIN := tools/testing/selftests/zswap/bin
 BUILD ?= $(CURDIR)/build
 FLAVOUR ?= run
 TIERS ?=
 export BUILD KDIR JOBS ZPOOL COMPRESSOR MAX_POOL_PERCENT MEM DEMO_MB SMP SEED APPEND
+export BENCH_PAIRS BENCH_MEM BENCH_WORKLOADS BENCH_SCALE BENCH_TIMEOUT
+export NVME_READ_US NVME_WRITE_US CLOUD_READ_US CLOUD_WRITE_US
 
-.PHONY: run check kernel base overlay initramfs clean distclean help
+.PHONY: run check bench kernel base overlay initramfs clean distclean help
 
 run:
 	@$(BIN)/run.sh
 
 check:
 	@$(BIN)/check.sh $(TIERS)
+
+bench:
+	@$(BIN)/bench.sh
 
 kernel:
 	@$(BIN)/build-kernel.sh $(FLAVOUR)
@@ -41,11 +49,11 @@ initramfs: overlay
 	@$(BIN)/mkinitramfs.sh
 
 clean:
-	rm -rf $(BUILD)/obj-* $(BUILD)/vm $(BUILD)/check $(BUILD)/selftests \
+	rm -rf $(BUILD)/obj-* $(BUILD)/vm $(BUILD)/check $(BUILD)/selftests $(BUILD)/bench \
 		$(BUILD)/initramfs $(BUILD)/initramfs.cpio
 
 distclean:
 	rm -rf $(BUILD)
 
 help:
-	@sed -n '3,17p' Makefile
+	@sed -n '3,21p' Makefile
