@@ -382,7 +382,12 @@ static inline int zw_cputime(struct zw_cputime *t)
  * statistics, and the peaks of the pool size and of the stored pages as
  * seen by zw_counters_sample().  A counter the kernel lacks reads as -1.
  */
-static const char * const zw_vm_counters[] = { "zswpout", "zswpin", "pswpout", "pswpin" };
+static const char * const zw_vm_counters[] = {
+	"zswpout", "zswpin", "pswpout", "pswpin",
+	/* what explains them: faults, swap readahead, refaults */
+	"pgmajfault", "swap_ra", "swap_ra_hit", "workingset_refault_anon",
+	"pgsteal_kswapd", "pgsteal_direct",
+};
 static const char * const zw_debugfs_counters[] = {
 	"written_back_pages", "pool_limit_hit", "reject_reclaim_fail",
 	"reject_alloc_fail", "reject_kmemcache_fail", "reject_compress_poor",

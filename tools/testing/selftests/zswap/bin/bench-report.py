@@ -122,7 +122,8 @@ counters = ['guest_s', 'elapsed_s', 'sys_s', 'zswpout', 'zswpin', 'pswpout', 'ps
             'written_back_pages', 'pool_limit_hit', 'reject_reclaim_fail', 'reject_alloc_fail',
             'reject_kmemcache_fail', 'reject_compress_poor', 'exclusive_loads',
             'peak_pool_total_size', 'final_pool_total_size', 'peak_stored_pages',
-            'final_stored_pages', 'density']
+            'final_stored_pages', 'density', 'pgmajfault', 'swap_ra', 'swap_ra_hit',
+            'workingset_refault_anon', 'pgsteal_kswapd', 'pgsteal_direct']
 
 now = datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')
 lines = []
@@ -162,6 +163,8 @@ for w in sorted({r['workload'] for r in runs}):
         continue
     parts = []
     for c in counters[1:]:
+        if c not in ps[0]['A']:
+            continue
         a = statistics.median(p['A'][c] for p in ps)
         b = statistics.median(p['B'][c] for p in ps)
         parts.append('%s %s / %s' % (c, val(a), val(b)))
