@@ -7,21 +7,26 @@
 #   make run      build the patched kernel, boot it, show zswap working
 #   make check    every test tier; ends with "N passed, N failed"
 #   make series   the patch series against the base, in BUILD/series
+#   make bench    the series against the unmodified base under QEMU -icount
 #   make kernel   build one kernel flavour (FLAVOUR=run|debug|bench)
 #   make base     unpack the base tree (once); make overlay: lay the repo over it
 #   make clean    remove kernel objects and guest runs; make distclean: all of BUILD
 #
 # Variables: BUILD (./build), KDIR (a plain 6.1.y tree instead of Debian's
 # linux-source-6.1), JOBS, and for run: ZPOOL, COMPRESSOR, MAX_POOL_PERCENT,
-# MEM, DEMO_MB, SMP, SEED, APPEND; for check: TIERS.
+# MEM, DEMO_MB, SMP, SEED, APPEND; for check: TIERS; for bench: BENCH_PAIRS,
+# BENCH_MEM, BENCH_WORKLOADS, BENCH_SCALE, NVME_READ_US, NVME_WRITE_US,
+# CLOUD_READ_US, CLOUD_WRITE_US (see bin/bench.sh).
 
 BIN := tools/testing/selftests/zswap/bin
 BUILD ?= $(CURDIR)/build
 FLAVOUR ?= run
 TIERS ?=
 export BUILD KDIR JOBS ZPOOL COMPRESSOR MAX_POOL_PERCENT MEM DEMO_MB SMP SEED APPEND
+export BENCH_PAIRS BENCH_MEM BENCH_WORKLOADS BENCH_SCALE BENCH_TIMEOUT
+export NVME_READ_US NVME_WRITE_US CLOUD_READ_US CLOUD_WRITE_US
 
-.PHONY: run check series kernel base overlay initramfs clean distclean help
+.PHONY: run check series bench kernel base overlay initramfs clean distclean help
 
 run:
 	@$(BIN)/run.sh
@@ -31,6 +36,9 @@ check:
 
 series:
 	@$(BIN)/series.sh
+
+bench:
+	@$(BIN)/bench.sh
 
 kernel:
 	@$(BIN)/build-kernel.sh $(FLAVOUR)
@@ -46,10 +54,11 @@ initramfs: overlay
 
 clean:
 	rm -rf $(BUILD)/obj-* $(BUILD)/series $(BUILD)/vm $(BUILD)/check $(BUILD)/selftests \
+		$(BUILD)/bench \
 		$(BUILD)/initramfs $(BUILD)/initramfs.cpio
 
 distclean:
 	rm -rf $(BUILD)
 
 help:
-	@sed -n '3,17p' Makefile
+	@sed -n '3,22p' Makefile

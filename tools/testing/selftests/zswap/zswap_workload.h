@@ -11,6 +11,7 @@
 #ifndef ZSWAP_WORKLOAD_H
 #define ZSWAP_WORKLOAD_H
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -115,6 +116,60 @@ static inline enum zw_kind zw_fill(void *page, const struct zw_mix *mix,
 			w[i] = zw_next(&s);
 		break;
 	}
+	return kind;
+}
+
+/*
+ * Text-like pages built from 64-byte runs of one seeded block of text,
+ * picked at random: they compress about as zw_fill()'s text pages do, for a
+ * tenth of the instructions.  The benchmark uses them, because under
+ * -icount every instruction spent making data is guest time that is the
+ * same on both kernels and only dilutes the difference being measured.
+ */
+#define ZW_TEXT_BLOCK	(16 * ZW_PAGE)
+#define ZW_TEXT_RUN	64
+
+static inline const char *zw_text_block(void)
+{
+	static char *block;
+	uint64_t s = 0x7e87;
+	size_t i, n;
+
+	if (block)
+		return block;
+	block = malloc(ZW_TEXT_BLOCK + ZW_TEXT_RUN);
+	if (!block)
+		abort();
+	for (i = 0; i < ZW_TEXT_BLOCK + ZW_TEXT_RUN; ) {
+		uint64_t r = zw_next(&s);
+		const char *word = zw_words[r % ARRAY_SIZE(zw_words)];
+
+		n = strlen(word);
+		if (i + n + 1 > ZW_TEXT_BLOCK + ZW_TEXT_RUN)
+			n = ZW_TEXT_BLOCK + ZW_TEXT_RUN - i - 1;
+		memcpy(block + i, word, n);
+		i += n;
+		block[i++] = (r >> 32) % 11 ? ' ' : '\n';
+	}
+	return block;
+}
+
+/* As zw_fill(), with text pages made of runs of zw_text_block(). */
+static inline enum zw_kind zw_fill_fast(void *page, const struct zw_mix *mix,
+					uint64_t seed, uint64_t idx, uint64_t gen)
+{
+	enum zw_kind kind = zw_page_kind(mix, seed, idx);
+	uint64_t s = zw_mix64(seed ^ (idx << 20) ^ (gen << 52) ^ 0x5a5a);
+	const char *block;
+	char *c = page;
+	size_t i;
+
+	if (kind != ZW_TEXT)
+		return zw_fill(page, mix, seed, idx, gen);
+	block = zw_text_block();
+	for (i = 0; i < ZW_PAGE; i += ZW_TEXT_RUN)
+		memcpy(c + i, block + zw_next(&s) % ZW_TEXT_BLOCK, ZW_TEXT_RUN);
+	memcpy(c, &idx, sizeof(idx));
 	return kind;
 }
 
@@ -246,6 +301,7 @@ struct zw_region {
 	size_t pages;
 	uint64_t seed;
 	struct zw_mix mix;
+	int fast;	/* text pages from zw_fill_fast() */
 	size_t kinds[ZW_NR_KINDS];
 };
 
@@ -277,7 +333,7 @@ static inline void zw_write_page(struct zw_region *r, size_t i, uint64_t gen)
 {
 	void *p = r->mem + i * ZW_PAGE;
 
-	r->kinds[zw_fill(p, &r->mix, r->seed, i, gen)]++;
+	r->kinds[(r->fast ? zw_fill_fast : zw_fill)(p, &r->mix, r->seed, i, gen)]++;
 	r->csum[i] = zw_csum(p);
 }
 
@@ -285,6 +341,180 @@ static inline void zw_write_page(struct zw_region *r, size_t i, uint64_t gen)
 static inline int zw_check_page(struct zw_region *r, size_t i)
 {
 	return zw_csum(r->mem + i * ZW_PAGE) == r->csum[i];
+}
+
+/* Parse "z:s:t:r" percentages into a mix; returns 0 if they sum to 100. */
+static inline int zw_mix_parse(struct zw_mix *mix, const char *str)
+{
+	unsigned int v[ZW_NR_KINDS], sum = 0;
+	int k;
+
+	if (sscanf(str, "%u:%u:%u:%u", &v[0], &v[1], &v[2], &v[3]) != ZW_NR_KINDS)
+		return -EINVAL;
+	for (k = 0; k < ZW_NR_KINDS; k++) {
+		mix->pct[k] = v[k];
+		sum += v[k];
+	}
+	return sum == 100 ? 0 : -EINVAL;
+}
+
+/* CPU time of the whole machine from the first line of /proc/stat, in ticks. */
+struct zw_cputime {
+	unsigned long long user, nice, system, idle, iowait, irq, softirq;
+};
+
+static inline int zw_cputime(struct zw_cputime *t)
+{
+	FILE *f = fopen("/proc/stat", "r");
+	int n;
+
+	memset(t, 0, sizeof(*t));
+	if (!f)
+		return -errno;
+	n = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu", &t->user, &t->nice,
+		   &t->system, &t->idle, &t->iowait, &t->irq, &t->softirq);
+	fclose(f);
+	return n == 7 ? 0 : -EINVAL;
+}
+
+/*
+ * The counters a benchmark run reports: vm events, zswap's debugfs
+ * statistics, and the peaks of the pool size and of the stored pages as
+ * seen by zw_counters_sample().  A counter the kernel lacks reads as -1.
+ */
+static const char * const zw_vm_counters[] = {
+	"zswpout", "zswpin", "pswpout", "pswpin",
+	/* what explains them: faults, swap readahead, refaults */
+	"pgmajfault", "swap_ra", "swap_ra_hit", "workingset_refault_anon",
+	"pgsteal_kswapd", "pgsteal_direct",
+};
+static const char * const zw_debugfs_counters[] = {
+	"written_back_pages", "pool_limit_hit", "reject_reclaim_fail",
+	"reject_alloc_fail", "reject_kmemcache_fail", "reject_compress_poor",
+	"duplicate_entry",
+	/* the series only */
+	"exclusive_loads", "writeback_race_skipped",
+};
+
+#define ZW_NR_VM	ARRAY_SIZE(zw_vm_counters)
+#define ZW_NR_DEBUGFS	ARRAY_SIZE(zw_debugfs_counters)
+
+struct zw_counters {
+	long long vm[ZW_NR_VM];
+	long long dfs[ZW_NR_DEBUGFS];
+	long long pool_total_size, stored_pages, same_filled_pages;
+	long long peak_pool_total_size, peak_stored_pages, peak_same_filled_pages;
+};
+
+/* Peaks since the last zw_counters_read() of @c. */
+static inline void zw_counters_sample(struct zw_counters *c)
+{
+	long long v = zw_stat("pool_total_size");
+
+	if (v > c->peak_pool_total_size)
+		c->peak_pool_total_size = v;
+	v = zw_stat("stored_pages");
+	if (v > c->peak_stored_pages) {
+		c->peak_stored_pages = v;
+		c->peak_same_filled_pages = zw_stat("same_filled_pages");
+	}
+}
+
+static inline void zw_counters_read(struct zw_counters *c)
+{
+	size_t i;
+
+	for (i = 0; i < ZW_NR_VM; i++)
+		c->vm[i] = zw_vmstat(zw_vm_counters[i]);
+	for (i = 0; i < ZW_NR_DEBUGFS; i++)
+		c->dfs[i] = zw_stat(zw_debugfs_counters[i]);
+	c->pool_total_size = zw_stat("pool_total_size");
+	c->stored_pages = zw_stat("stored_pages");
+	c->same_filled_pages = zw_stat("same_filled_pages");
+	c->peak_pool_total_size = c->pool_total_size;
+	c->peak_stored_pages = c->stored_pages;
+	c->peak_same_filled_pages = c->same_filled_pages;
+}
+
+/* Print "name=delta" for every counter of @b since @a, then the levels. */
+static inline void zw_counters_print(FILE *f, const struct zw_counters *a,
+				     const struct zw_counters *b)
+{
+	size_t i;
+
+	for (i = 0; i < ZW_NR_VM; i++)
+		fprintf(f, " %s=%lld", zw_vm_counters[i],
+			a->vm[i] < 0 || b->vm[i] < 0 ? -1 : b->vm[i] - a->vm[i]);
+	for (i = 0; i < ZW_NR_DEBUGFS; i++)
+		fprintf(f, " %s=%lld", zw_debugfs_counters[i],
+			a->dfs[i] < 0 || b->dfs[i] < 0 ? -1 : b->dfs[i] - a->dfs[i]);
+	fprintf(f, " peak_pool_total_size=%lld final_pool_total_size=%lld",
+		b->peak_pool_total_size, b->pool_total_size);
+	fprintf(f, " peak_stored_pages=%lld final_stored_pages=%lld",
+		b->peak_stored_pages, b->stored_pages);
+	fprintf(f, " peak_same_filled_pages=%lld final_same_filled_pages=%lld",
+		b->peak_same_filled_pages, b->same_filled_pages);
+}
+
+/*
+ * CPU time of every task, read from each process's CPU-time clock, which
+ * the kernel keeps in nanoseconds of sched_clock.  Under QEMU's -icount
+ * that is instructions, and unlike the elapsed time it leaves out idle
+ * waits: with sleep=off an idle vCPU jumps the clock to the next timer
+ * deadline, so elapsed time also counts how long the host took to serve
+ * the disk.  Kernel threads (kswapd, the shrink worker) are processes of
+ * their own and are counted; interrupts taken while idle, and tasks that
+ * exit in between, are not.
+ */
+#define ZW_MAX_TASKS	4096
+
+struct zw_taskclock {
+	size_t n;
+	int pid[ZW_MAX_TASKS];
+	long long ns[ZW_MAX_TASKS];
+};
+
+static inline void zw_taskclock_read(struct zw_taskclock *t)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	struct timespec ts;
+	clockid_t clk;
+	int pid;
+
+	t->n = 0;
+	if (!d)
+		return;
+	while ((e = readdir(d)) && t->n < ZW_MAX_TASKS) {
+		pid = atoi(e->d_name);
+		if (pid <= 0 || clock_getcpuclockid(pid, &clk) ||
+		    clock_gettime(clk, &ts))
+			continue;
+		t->pid[t->n] = pid;
+		t->ns[t->n++] = ts.tv_sec * 1000000000LL + ts.tv_nsec;
+	}
+	closedir(d);
+}
+
+/* CPU time all tasks spent from @a to @b, in ns. */
+static inline long long zw_taskclock_delta(const struct zw_taskclock *a,
+					   const struct zw_taskclock *b)
+{
+	long long sum = 0;
+	size_t i, j;
+
+	for (i = 0; i < b->n; i++) {
+		long long from = 0;
+
+		for (j = 0; j < a->n; j++) {
+			if (a->pid[j] == b->pid[i]) {
+				from = a->ns[j];
+				break;
+			}
+		}
+		sum += b->ns[i] - from;
+	}
+	return sum;
 }
 
 #endif /* ZSWAP_WORKLOAD_H */
