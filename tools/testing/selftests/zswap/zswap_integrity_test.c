@@ -20,21 +20,50 @@ FIXTURE_VARIANT(integrity) {
 	const char *compressor;
 };
 
-#define INTEGRITY_VARIANT(z, c)				\
-	FIXTURE_VARIANT_ADD(integrity, z##_##c) {	\
-		.zpool = #z,				\
-		.compressor = #c,			\
-	}
+FIXTURE_VARIANT_ADD(integrity, zbud_lzo) {
+	.zpool = "zbud",
+	.compressor = "lzo",
+};
 
-INTEGRITY_VARIANT(zbud, lzo);
-INTEGRITY_VARIANT(zbud, lz4);
-INTEGRITY_VARIANT(zbud, zstd);
-INTEGRITY_VARIANT(z3fold, lzo);
-INTEGRITY_VARIANT(z3fold, lz4);
-INTEGRITY_VARIANT(z3fold, zstd);
-INTEGRITY_VARIANT(zsmalloc, lzo);
-INTEGRITY_VARIANT(zsmalloc, lz4);
-INTEGRITY_VARIANT(zsmalloc, zstd);
+FIXTURE_VARIANT_ADD(integrity, zbud_lz4) {
+	.zpool = "zbud",
+	.compressor = "lz4",
+};
+
+FIXTURE_VARIANT_ADD(integrity, zbud_zstd) {
+	.zpool = "zbud",
+	.compressor = "zstd",
+};
+
+FIXTURE_VARIANT_ADD(integrity, z3fold_lzo) {
+	.zpool = "z3fold",
+	.compressor = "lzo",
+};
+
+FIXTURE_VARIANT_ADD(integrity, z3fold_lz4) {
+	.zpool = "z3fold",
+	.compressor = "lz4",
+};
+
+FIXTURE_VARIANT_ADD(integrity, z3fold_zstd) {
+	.zpool = "z3fold",
+	.compressor = "zstd",
+};
+
+FIXTURE_VARIANT_ADD(integrity, zsmalloc_lzo) {
+	.zpool = "zsmalloc",
+	.compressor = "lzo",
+};
+
+FIXTURE_VARIANT_ADD(integrity, zsmalloc_lz4) {
+	.zpool = "zsmalloc",
+	.compressor = "lz4",
+};
+
+FIXTURE_VARIANT_ADD(integrity, zsmalloc_zstd) {
+	.zpool = "zsmalloc",
+	.compressor = "zstd",
+};
 
 FIXTURE_SETUP(integrity)
 {
@@ -89,13 +118,14 @@ TEST_F_TIMEOUT(integrity, past_ram, 900)
 		}
 	}
 	zw_vm_read(&b);
-	TH_LOG("%s/%s: %zu pages (%zu zero, %zu same, %zu text, %zu random), stored_pages peak %lld, pool peak %lld KiB",
+	TH_LOG("%s/%s: %zu pages (%zu zero, %zu same, %zu text, %zu random)",
 	       variant->zpool, variant->compressor, r.pages, r.kinds[ZW_ZERO],
-	       r.kinds[ZW_SAME], r.kinds[ZW_TEXT], r.kinds[ZW_RANDOM], peak,
-	       peak_pool >> 10);
-	TH_LOG("zswpout %lld zswpin %lld pswpout %lld pswpin %lld, mismatches %zu (first at page %zu), %.1fs",
+	       r.kinds[ZW_SAME], r.kinds[ZW_TEXT], r.kinds[ZW_RANDOM]);
+	TH_LOG("stored_pages peak %lld, pool peak %lld KiB", peak, peak_pool >> 10);
+	TH_LOG("zswpout %lld zswpin %lld pswpout %lld pswpin %lld",
 	       b.zswpout - a.zswpout, b.zswpin - a.zswpin, b.pswpout - a.pswpout,
-	       b.pswpin - a.pswpin, bad, first_bad, zw_now() - t0);
+	       b.pswpin - a.pswpin);
+	TH_LOG("mismatches %zu (first at page %zu), %.1fs", bad, first_bad, zw_now() - t0);
 	EXPECT_GT(peak, 0);
 	EXPECT_GT(peak_pool, 0);
 	EXPECT_GT(b.zswpout - a.zswpout, 0);

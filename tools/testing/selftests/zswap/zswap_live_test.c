@@ -44,18 +44,19 @@ FIXTURE_SETUP(live)
 }
 
 /* Stop the churners; returns the number of them that failed. */
-static int stop_churn(struct __test_metadata *_metadata, FIXTURE_DATA(live) *self)
+static int stop_churn(struct __test_metadata *_metadata, struct zw_shared *sh,
+		      pid_t *pid)
 {
 	int k, rc, failed = 0;
 
-	self->sh->stop = 1;
+	ZW_SET(sh->stop, 1);
 	for (k = 0; k < NR_CHURN; k++) {
-		if (self->pid[k] <= 0)
+		if (pid[k] <= 0)
 			continue;
-		rc = zw_churn_wait(self->pid[k]);
-		self->pid[k] = 0;
+		rc = zw_churn_wait(pid[k]);
+		pid[k] = 0;
 		TH_LOG("churn %d: %lld rounds, %lld mismatches, exit %d", k,
-		       self->sh->rounds[k], self->sh->mismatches[k], rc);
+		       ZW_GET(sh->rounds[k]), ZW_GET(sh->mismatches[k]), rc);
 		failed += rc != 0;
 	}
 	return failed;
@@ -66,7 +67,7 @@ FIXTURE_TEARDOWN(live)
 	int k;
 
 	if (self->sh) {
-		self->sh->stop = 1;
+		ZW_SET(self->sh->stop, 1);
 		for (k = 0; k < NR_CHURN; k++)
 			if (self->pid[k] > 0)
 				waitpid(self->pid[k], NULL, 0);
@@ -83,7 +84,8 @@ static void wait_swapping(struct __test_metadata *_metadata, struct zw_shared *s
 {
 	double end = zw_now() + 300;
 
-	while ((sh->rounds[0] < 1 || sh->rounds[1] < 1 || zw_stat("stored_pages") <= 0) &&
+	while ((ZW_GET(sh->rounds[0]) < 1 || ZW_GET(sh->rounds[1]) < 1 ||
+		zw_stat("stored_pages") <= 0) &&
 	       zw_now() < end)
 		usleep(100000);
 	ASSERT_GT(zw_stat("stored_pages"), 0);
@@ -136,11 +138,12 @@ TEST_F_TIMEOUT(live, reconfig, 900)
 		usleep(500000);
 	}
 	zw_vm_read(&b);
-	TH_LOG("%u reconfigurations in %us, %u refused; zswpout %lld zswpin %lld pswpout %lld pswpin %lld, written back %lld",
-	       n, secs, refused, b.zswpout - a.zswpout, b.zswpin - a.zswpin,
+	TH_LOG("%u reconfigurations in %us, %u refused", n, secs, refused);
+	TH_LOG("zswpout %lld zswpin %lld pswpout %lld pswpin %lld, written back %lld",
+	       b.zswpout - a.zswpout, b.zswpin - a.zswpin,
 	       b.pswpout - a.pswpout, b.pswpin - a.pswpin,
 	       zw_stat("written_back_pages"));
-	EXPECT_EQ(0, stop_churn(_metadata, self));
+	EXPECT_EQ(0, stop_churn(_metadata, self->sh, self->pid));
 	EXPECT_EQ(0, refused);
 	EXPECT_GT(b.zswpout - a.zswpout, 0);
 
@@ -181,7 +184,7 @@ TEST_F_TIMEOUT(live, swapoff, 900)
 	TH_LOG("after swapon: zswpout %lld, stored_pages %lld", b.zswpout - a.zswpout,
 	       zw_stat("stored_pages"));
 	EXPECT_GT(b.zswpout - a.zswpout, 0);
-	EXPECT_EQ(0, stop_churn(_metadata, self));
+	EXPECT_EQ(0, stop_churn(_metadata, self->sh, self->pid));
 }
 
 TEST_F_TIMEOUT(live, cpu_hotplug, 900)
@@ -208,13 +211,14 @@ TEST_F_TIMEOUT(live, cpu_hotplug, 900)
 	}
 	err = zw_cpu1_set(1);
 	zw_vm_read(&b);
-	TH_LOG("%u CPU1 offline/online writes (%u busy, %u failed) in %us; zswpout %lld zswpin %lld",
-	       cycles, busy, errors, secs, b.zswpout - a.zswpout, b.zswpin - a.zswpin);
+	TH_LOG("%u CPU1 offline/online writes (%u busy, %u failed) in %us",
+	       cycles, busy, errors, secs);
+	TH_LOG("zswpout %lld zswpin %lld", b.zswpout - a.zswpout, b.zswpin - a.zswpin);
 	EXPECT_EQ(0, err);
 	EXPECT_EQ(0, errors);
 	EXPECT_GT(b.zswpout - a.zswpout, 0);
 	EXPECT_GT(b.zswpin - a.zswpin, 0);
-	EXPECT_EQ(0, stop_churn(_metadata, self));
+	EXPECT_EQ(0, stop_churn(_metadata, self->sh, self->pid));
 }
 
 TEST_HARNESS_MAIN

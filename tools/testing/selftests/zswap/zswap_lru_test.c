@@ -92,14 +92,18 @@ TEST_F_TIMEOUT(lru, hot_cold, 900)
 	zw_vm_read(&b);
 	usleep(500000);
 	wb1 = zw_stat("written_back_pages");
-	TH_LOG("%s: hot %zu pages, cold %zu pages in %zu chunks: hot swap-ins from zswap %lld, from disk %lld; zswpout %lld pswpout %lld",
-	       variant->zpool, hot.pages, cold.pages, chunks, b.zswpin - a.zswpin,
-	       b.pswpin - a.pswpin, b.zswpout - a.zswpout, b.pswpout - a.pswpout);
-	TH_LOG("written_back_pages +%lld, pool_limit_hit %lld, stored_pages %lld, pool %lld KiB, pool_count %lld, lru_entries %lld, reject_reclaim_fail %lld, writeback_race_skipped %lld",
+	TH_LOG("%s: hot %zu pages, cold %zu pages in %zu chunks",
+	       variant->zpool, hot.pages, cold.pages, chunks);
+	TH_LOG("hot swap-ins from zswap %lld, from disk %lld; zswpout %lld pswpout %lld",
+	       b.zswpin - a.zswpin, b.pswpin - a.pswpin,
+	       b.zswpout - a.zswpout, b.pswpout - a.pswpout);
+	TH_LOG("written_back_pages +%lld, pool_limit_hit %lld, stored_pages %lld, pool %lld KiB",
 	       wb1 - wb0, zw_stat("pool_limit_hit"), zw_stat("stored_pages"),
-	       zw_stat("pool_total_size") >> 10, zw_stat("pool_count"),
-	       zw_stat("lru_entries"), zw_stat("reject_reclaim_fail"),
-	       zw_stat("writeback_race_skipped"));
+	       zw_stat("pool_total_size") >> 10);
+	TH_LOG("pool_count %lld, lru_entries %lld", zw_stat("pool_count"),
+	       zw_stat("lru_entries"));
+	TH_LOG("reject_reclaim_fail %lld, writeback_race_skipped %lld",
+	       zw_stat("reject_reclaim_fail"), zw_stat("writeback_race_skipped"));
 	EXPECT_EQ(0, bad);
 	EXPECT_GT(wb1 - wb0, 0);
 	EXPECT_GT(b.zswpin - a.zswpin, (long long)hot.pages);

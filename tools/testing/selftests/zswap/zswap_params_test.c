@@ -146,21 +146,53 @@ static void check_param(struct __test_metadata *_metadata, const struct pdesc *p
 		_metadata->passed = 0;
 }
 
-#define PARAM_TEST(i, pname)				\
-	TEST_F(params, pname)				\
-	{						\
-		ASSERT_STREQ(#pname, params[i].name);	\
-		check_param(_metadata, &params[i]);	\
-	}
+TEST_F(params, enabled)
+{
+	ASSERT_STREQ("enabled", params[0].name);
+	check_param(_metadata, &params[0]);
+}
 
-PARAM_TEST(0, enabled)
-PARAM_TEST(1, compressor)
-PARAM_TEST(2, zpool)
-PARAM_TEST(3, max_pool_percent)
-PARAM_TEST(4, accept_threshold_percent)
-PARAM_TEST(5, same_filled_pages_enabled)
-PARAM_TEST(6, non_same_filled_pages_enabled)
-PARAM_TEST(7, exclusive_loads)
+TEST_F(params, compressor)
+{
+	ASSERT_STREQ("compressor", params[1].name);
+	check_param(_metadata, &params[1]);
+}
+
+TEST_F(params, zpool)
+{
+	ASSERT_STREQ("zpool", params[2].name);
+	check_param(_metadata, &params[2]);
+}
+
+TEST_F(params, max_pool_percent)
+{
+	ASSERT_STREQ("max_pool_percent", params[3].name);
+	check_param(_metadata, &params[3]);
+}
+
+TEST_F(params, accept_threshold_percent)
+{
+	ASSERT_STREQ("accept_threshold_percent", params[4].name);
+	check_param(_metadata, &params[4]);
+}
+
+TEST_F(params, same_filled_pages_enabled)
+{
+	ASSERT_STREQ("same_filled_pages_enabled", params[5].name);
+	check_param(_metadata, &params[5]);
+}
+
+TEST_F(params, non_same_filled_pages_enabled)
+{
+	ASSERT_STREQ("non_same_filled_pages_enabled", params[6].name);
+	check_param(_metadata, &params[6]);
+}
+
+TEST_F(params, exclusive_loads)
+{
+	ASSERT_STREQ("exclusive_loads", params[7].name);
+	check_param(_metadata, &params[7]);
+}
 
 /* An unavailable compressor or zpool leaves zswap working on the old pool. */
 TEST_F(params, unavailable_keeps_pool)

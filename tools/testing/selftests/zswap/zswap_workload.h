@@ -511,10 +511,15 @@ static inline void zw_cg_destroy(const char *cg)
 
 /* A page shared by a test and its churning children. */
 struct zw_shared {
-	volatile int stop;
-	volatile long long rounds[8];
-	volatile long long mismatches[8];
+	int stop;
+	long long rounds[8];
+	long long mismatches[8];
 };
+
+/* Accessors: the fields are shared between processes. */
+#define ZW_GET(x)	__atomic_load_n(&(x), __ATOMIC_SEQ_CST)
+#define ZW_SET(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_SEQ_CST)
+#define ZW_ADD(x, v)	__atomic_add_fetch(&(x), (v), __ATOMIC_SEQ_CST)
 
 static inline struct zw_shared *zw_shared_alloc(void)
 {
@@ -546,20 +551,19 @@ static inline pid_t zw_churn_spawn(struct zw_shared *sh, int slot, const char *c
 		_exit(2);
 	if (zw_region_init(&r, pages, seed))
 		_exit(2);
-	for (gen = 0; !sh->stop; gen++) {
+	for (gen = 0; !ZW_GET(sh->stop); gen++) {
 		zw_region_fill(&r, gen);
 		bad = zw_region_verify(&r);
 		if (bad) {
-			sh->mismatches[slot] += bad;
+			ZW_ADD(sh->mismatches[slot], bad);
 			fprintf(stderr, "# churn %d: %zu of %zu pages mismatched in round %llu\n",
 				slot, bad, pages, (unsigned long long)gen);
 		}
-		sh->rounds[slot]++;
+		ZW_ADD(sh->rounds[slot], 1);
 	}
 	/* One last check of what the final round wrote. */
 	bad = zw_region_verify(&r);
-	sh->mismatches[slot] += bad;
-	_exit(sh->mismatches[slot] ? 1 : 0);
+	_exit(ZW_ADD(sh->mismatches[slot], bad) ? 1 : 0);
 }
 
 /* Wait for a churn child; its exit code, or 3 if it did not exit normally. */
