@@ -12,13 +12,15 @@
 #
 # Variables: BUILD (./build), KDIR (a plain 6.1.y tree instead of Debian's
 # linux-source-6.1), JOBS, and for run: ZPOOL, COMPRESSOR, MAX_POOL_PERCENT,
-# MEM, DEMO_MB, SMP, SEED, APPEND; for check: TIERS.
+# MEM, DEMO_MB, SMP, SEED, APPEND; for check: TIERS, BASE (patched or
+# vanilla: the selftests on the unmodified base), STRESS_SECONDS, VM_TIMEOUT.
 
 BIN := tools/testing/selftests/zswap/bin
 BUILD ?= $(CURDIR)/build
 FLAVOUR ?= run
 TIERS ?=
-export BUILD KDIR JOBS ZPOOL COMPRESSOR MAX_POOL_PERCENT MEM DEMO_MB SMP SEED APPEND
+export BUILD KDIR JOBS ZPOOL COMPRESSOR MAX_POOL_PERCENT MEM DEMO_MB SMP SEED APPEND \
+	BASE STRESS_SECONDS VM_TIMEOUT
 
 .PHONY: run check kernel base overlay initramfs clean distclean help
 
@@ -48,4 +50,4 @@ distclean:
 	rm -rf $(BUILD)
 
 help:
-	@sed -n '3,17p' Makefile
+	@sed -n '3,18p' Makefile
