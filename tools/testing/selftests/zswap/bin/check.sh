@@ -118,11 +118,11 @@ tier_kunit()
 # time each program took goes to $out/selftest-times.
 selftests_boot()
 {
-	local name=$1 bz=$2 run=$3 append=$4 timeout=$5 try
+	local name=$1 bz=$2 mem=$3 run=$4 append=$5 timeout=$6 try
 
 	# A guest stuck in boot, before any test ran, gets one more try.
 	for try in 1 2; do
-		"$ZS_BIN/vm.sh" --kernel "$bz" --name "$name" --smp 2 --mem 256M \
+		"$ZS_BIN/vm.sh" --kernel "$bz" --name "$name" --smp 2 --mem "$mem" \
 			--append "zswap.enabled=1 $append" --run "$run" \
 			--timeout "$timeout" > "$out/$name.results"
 		grep -q 'did not boot within' "$BUILD/vm/$name/console.log" || break
@@ -134,8 +134,9 @@ selftests_boot()
 	echo "$name boot $(cat "$BUILD/vm/$name/seconds" 2>/dev/null)s" >> "$out/selftest-times"
 }
 
-# The in-guest selftests (tools/testing/selftests/zswap), three boots: the
-# fast tests on the run kernel (two boots, so that a crash costs only half),
+# The in-guest selftests (tools/testing/selftests/zswap), four boots: the
+# fast tests on the run kernel (three boots, so that a crash costs only a
+# part; integrity in a small guest, as it fills 150% of RAM nine times),
 # fault injection and the stress on the debug kernel (KASAN, lockdep,
 # DEBUG_VM).  BASE=vanilla runs the same programs on the unmodified base;
 # STRESS_SECONDS sets the length of the stress (default 300).
@@ -152,11 +153,14 @@ tier_selftests()
 	: > "$out/selftest-times"
 	run=$("$ZS_BIN/build-kernel.sh" run "$kind") || { fail "selftests: building the ${pre}run kernel failed"; return; }
 	debug=$("$ZS_BIN/build-kernel.sh" debug "$kind") || { fail "selftests: building the ${pre}debug kernel failed"; return; }
-	selftests_boot "${pre}run-basic" "$run" \
-		zswap_smoke_test,zswap_params_test,zswap_integrity_test,zswap_exclusive_test,zswap_memcg_test,zswap_lru_test \
+	# Integrity pushes 150% of RAM per zpool x compressor: a small guest.
+	selftests_boot "${pre}run-integrity" "$run" 128M zswap_integrity_test \
 		"" "${VM_TIMEOUT:-1200}"
-	selftests_boot "${pre}run-live" "$run" zswap_live_test "" "${VM_TIMEOUT:-900}"
-	selftests_boot "${pre}debug-stress" "$debug" zswap_stress_test \
+	selftests_boot "${pre}run-basic" "$run" 256M \
+		zswap_params_test,zswap_exclusive_test,zswap_memcg_test,zswap_lru_test \
+		"" "${VM_TIMEOUT:-900}"
+	selftests_boot "${pre}run-live" "$run" 256M zswap_live_test "" "${VM_TIMEOUT:-900}"
+	selftests_boot "${pre}debug-stress" "$debug" 256M zswap_stress_test \
 		"ZSWAP_STRESS_SECONDS=$secs" "${VM_TIMEOUT:-$((secs + 1200))}"
 	zs_log "selftest programs' run times (guest clock):"
 	sed 's/^/[zswap]   /' "$out/selftest-times" >&2
