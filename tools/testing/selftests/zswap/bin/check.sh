@@ -126,7 +126,8 @@ selftests_boot()
 			--append "zswap.enabled=1 $append" --run "$run" \
 			--timeout "$timeout" > "$out/$name.results"
 		grep -q 'did not boot within' "$BUILD/vm/$name/console.log" || break
-		zs_log "$name: guest stuck in boot, booting it again"
+		cp "$BUILD/vm/$name/console.log" "$out/$name.stuck-console.log"
+		zs_log "$name: guest stuck in boot (console: $out/$name.stuck-console.log), booting it again"
 	done
 	record < "$out/$name.results"
 	sed -n "s/^zswaptest: time \([^ ]*\) \(.*\)/$name\/\1 \2/p" \

@@ -15,7 +15,7 @@
 #   --swap MIB        swap disk size in MiB (default 1024; 0: none)
 #   --timeout SEC     hard limit for the whole guest run (default 900)
 #   --boot-timeout SEC  limit for the kernel to boot and /init to start the
-#                     programs (default 400); a guest stuck in boot is
+#                     programs (default 240); a guest stuck in boot is
 #                     killed then rather than at --timeout
 #   --icount          count instructions as time (-icount shift=0,sleep=off;
 #                     forces one vCPU): for benchmarks
@@ -25,7 +25,7 @@
 . "$(dirname "$0")/common.sh"
 
 kernel= name=run run= append= smp=2 mem=256M swap=1024 timeout=900 icount= live= initrd=
-boot_timeout=400
+boot_timeout=240
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) kernel=$2; shift ;;
