@@ -14,15 +14,17 @@
 #
 # Variables: BUILD (./build), KDIR (a plain 6.1.y tree instead of Debian's
 # linux-source-6.1), JOBS, and for run: ZPOOL, COMPRESSOR, MAX_POOL_PERCENT,
-# MEM, DEMO_MB, SMP, SEED, APPEND; for check: TIERS; for bench: BENCH_PAIRS,
-# BENCH_MEM, BENCH_WORKLOADS, BENCH_SCALE, NVME_READ_US, NVME_WRITE_US,
-# CLOUD_READ_US, CLOUD_WRITE_US (see bin/bench.sh).
+# MEM, DEMO_MB, SMP, SEED, APPEND; for check: TIERS, BASE (patched or
+# vanilla: the selftests on the unmodified base), STRESS_SECONDS, VM_TIMEOUT;
+# for bench: BENCH_PAIRS, BENCH_MEM, BENCH_WORKLOADS, BENCH_SCALE,
+# NVME_READ_US, NVME_WRITE_US, CLOUD_READ_US, CLOUD_WRITE_US (bin/bench.sh).
 
 BIN := tools/testing/selftests/zswap/bin
 BUILD ?= $(CURDIR)/build
 FLAVOUR ?= run
 TIERS ?=
 export BUILD KDIR JOBS ZPOOL COMPRESSOR MAX_POOL_PERCENT MEM DEMO_MB SMP SEED APPEND
+export BASE STRESS_SECONDS VM_TIMEOUT
 export BENCH_PAIRS BENCH_MEM BENCH_WORKLOADS BENCH_SCALE BENCH_TIMEOUT
 export NVME_READ_US NVME_WRITE_US CLOUD_READ_US CLOUD_WRITE_US
 
@@ -61,4 +63,4 @@ distclean:
 	rm -rf $(BUILD)
 
 help:
-	@sed -n '3,22p' Makefile
+	@sed -n '3,23p' Makefile

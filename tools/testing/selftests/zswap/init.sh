@@ -43,8 +43,11 @@ for prog in $(echo "$run" | tr ',' ' '); do
 	cmd=$(echo "$prog" | tr '+' ' ')
 	name=${cmd%% *}
 	echo "zswaptest: run $cmd"
+	t0=$(date +%s)
 	/bin/$cmd
-	echo "zswaptest: exit $name $?"
+	rc=$?
+	echo "zswaptest: time $name $(( $(date +%s) - t0 ))s"
+	echo "zswaptest: exit $name $rc"
 done
 sync
 echo "zswaptest: done"

@@ -18,7 +18,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/swap.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -515,6 +520,402 @@ static inline long long zw_taskclock_delta(const struct zw_taskclock *a,
 		sum += b->ns[i] - from;
 	}
 	return sum;
+}
+
+/* Fill every page of a region with generation gen. */
+static inline void zw_region_fill(struct zw_region *r, uint64_t gen)
+{
+	size_t i;
+
+	for (i = 0; i < r->pages; i++)
+		zw_write_page(r, i, gen);
+}
+
+/* Number of pages of a region that do not hold what was written. */
+static inline size_t zw_region_verify(struct zw_region *r)
+{
+	size_t i, bad = 0;
+
+	for (i = 0; i < r->pages; i++)
+		if (!zw_check_page(r, i))
+			bad++;
+	return bad;
+}
+
+/* Write a string to a file; 0 or -errno of the open or the write. */
+static inline int zw_write_str(const char *path, const char *val)
+{
+	int fd, err = 0;
+	ssize_t n;
+
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, strlen(val));
+	if (n < 0)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+/* Read a file into buf (trailing newline removed); 0 or -errno. */
+static inline int zw_read_str(const char *path, char *buf, size_t len)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = 0;
+	if (n && buf[n - 1] == '\n')
+		buf[n - 1] = 0;
+	return 0;
+}
+
+static inline int zw_file_exists(const char *path)
+{
+	return access(path, F_OK) == 0;
+}
+
+/* True if the debugfs statistic exists (it is new in the rewrite). */
+static inline int zw_has_stat(const char *name)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), ZW_DEBUGFS "%s", name);
+	return zw_file_exists(path);
+}
+
+static inline int zw_has_param(const char *name)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), ZW_PARAMS "%s", name);
+	return zw_file_exists(path);
+}
+
+/* Poll a statistic until it equals want; returns the last value read. */
+static inline long long zw_wait_stat(const char *name, long long want,
+				     double seconds)
+{
+	double end = zw_now() + seconds;
+	long long v;
+
+	for (;;) {
+		v = zw_stat(name);
+		if (v == want || zw_now() > end)
+			return v;
+		usleep(100000);
+	}
+}
+
+/* The guest's swap disk (see init.sh). */
+#define ZW_SWAPDEV	"/dev/vda"
+
+/*
+ * Turn swap off and on again: every page comes back from swap and zswap,
+ * so every zswap entry, whoever owned it, is invalidated.
+ */
+static inline int zw_swap_cycle(void)
+{
+	if (swapoff(ZW_SWAPDEV))
+		return -errno;
+	if (swapon(ZW_SWAPDEV, 0))
+		return -errno;
+	return 0;
+}
+
+/* swap-in/out counters of /proc/vmstat, for deltas */
+struct zw_vm {
+	long long zswpin, zswpout, pswpin, pswpout;
+};
+
+static inline void zw_vm_read(struct zw_vm *v)
+{
+	v->zswpin = zw_vmstat("zswpin");
+	v->zswpout = zw_vmstat("zswpout");
+	v->pswpin = zw_vmstat("pswpin");
+	v->pswpout = zw_vmstat("pswpout");
+}
+
+/*
+ * cgroup v2 helpers.  A small memory.max puts a process under reclaim
+ * without filling the whole guest, so swapping is fast and local.
+ */
+#define ZW_CGROOT	"/sys/fs/cgroup"
+
+/* Create (or reuse) cgroup name with the memory controller; 0 or -errno. */
+static inline int zw_cg_create(const char *name, char *path, size_t len)
+{
+	char buf[256];
+
+	if (!zw_file_exists(ZW_CGROOT "/cgroup.controllers")) {
+		mkdir(ZW_CGROOT, 0755);
+		if (mount("cgroup2", ZW_CGROOT, "cgroup2", 0, NULL) && errno != EBUSY)
+			return -errno;
+	}
+	if (zw_read_str(ZW_CGROOT "/cgroup.subtree_control", buf, sizeof(buf)))
+		return -EIO;
+	if (!strstr(buf, "memory") &&
+	    zw_write_str(ZW_CGROOT "/cgroup.subtree_control", "+memory"))
+		return -ENOTSUP;
+	snprintf(path, len, ZW_CGROOT "/%s", name);
+	if (mkdir(path, 0755) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+/* Write a control file of a cgroup; 0 or -errno. */
+static inline int zw_cg_set(const char *cg, const char *file, const char *val)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", cg, file);
+	return zw_write_str(path, val);
+}
+
+static inline int zw_cg_set_ll(const char *cg, const char *file, long long v)
+{
+	char val[32];
+
+	snprintf(val, sizeof(val), "%lld", v);
+	return zw_cg_set(cg, file, val);
+}
+
+/* A numeric control file of a cgroup ("max" reads as LLONG_MAX), or -1. */
+static inline long long zw_cg_get(const char *cg, const char *file)
+{
+	char path[512], buf[64];
+
+	snprintf(path, sizeof(path), "%s/%s", cg, file);
+	if (zw_read_str(path, buf, sizeof(buf)))
+		return -1;
+	if (!strcmp(buf, "max"))
+		return 0x7fffffffffffffffLL;
+	return strtoll(buf, NULL, 10);
+}
+
+/*
+ * Set memory.max and memory.zswap.max, in MiB (0: leave zswap.max alone).
+ * zswap's compressed pages are charged to the cgroup's memory and cannot be
+ * reclaimed by it, so a cgroup under a tight memory.max needs a zswap.max
+ * well below it, or it runs out of memory.
+ */
+static inline int zw_cg_limits(const char *cg, long long mem_mb, long long zswap_mb)
+{
+	int err = zw_cg_set_ll(cg, "memory.max", mem_mb << 20);
+
+	if (!err && zswap_mb)
+		err = zw_cg_set_ll(cg, "memory.zswap.max", zswap_mb << 20);
+	return err;
+}
+
+/* Move the calling process into a cgroup; 0 or -errno. */
+static inline int zw_cg_enter(const char *cg)
+{
+	return zw_cg_set(cg, "cgroup.procs", "0");
+}
+
+/*
+ * Reclaim what a cgroup still holds.  Freed anonymous memory can leave
+ * swap cache pages behind that own no process; their swap slots, and so
+ * their zswap entries, live until reclaim drops the pages.
+ */
+static inline void zw_cg_reclaim(const char *cg)
+{
+	zw_cg_set(cg, "memory.reclaim", "1G");
+}
+
+/* Move the calling process back to the root, drain and remove the cgroup. */
+static inline void zw_cg_destroy(const char *cg)
+{
+	zw_write_str(ZW_CGROOT "/cgroup.procs", "0");
+	zw_cg_reclaim(cg);
+	rmdir(cg);
+}
+
+/* A page shared by a test and its churning children. */
+struct zw_shared {
+	int stop;
+	long long rounds[8];
+	long long mismatches[8];
+};
+
+/* Accessors: the fields are shared between processes. */
+#define ZW_GET(x)	__atomic_load_n(&(x), __ATOMIC_SEQ_CST)
+#define ZW_SET(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_SEQ_CST)
+#define ZW_ADD(x, v)	__atomic_add_fetch(&(x), (v), __ATOMIC_SEQ_CST)
+
+static inline struct zw_shared *zw_shared_alloc(void)
+{
+	void *p = mmap(NULL, ZW_PAGE, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	memset(p, 0, ZW_PAGE);
+	return p;
+}
+
+/*
+ * Fork a child that joins cgroup cg (if given) and rewrites and checks a
+ * region of pages with a new generation each round until sh->stop is set.
+ * It exits 0 when every page matched, 1 on a mismatch, 2 on a setup error.
+ */
+static inline pid_t zw_churn_spawn(struct zw_shared *sh, int slot, const char *cg,
+				   size_t pages, uint64_t seed)
+{
+	pid_t pid = fork();
+	struct zw_region r;
+	uint64_t gen;
+	size_t bad;
+
+	if (pid)
+		return pid;
+	if (cg && zw_cg_enter(cg))
+		_exit(2);
+	if (zw_region_init(&r, pages, seed))
+		_exit(2);
+	for (gen = 0; !ZW_GET(sh->stop); gen++) {
+		zw_region_fill(&r, gen);
+		bad = zw_region_verify(&r);
+		if (bad) {
+			ZW_ADD(sh->mismatches[slot], bad);
+			fprintf(stderr, "# churn %d: %zu of %zu pages mismatched in round %llu\n",
+				slot, bad, pages, (unsigned long long)gen);
+		}
+		ZW_ADD(sh->rounds[slot], 1);
+	}
+	/* One last check of what the final round wrote. */
+	bad = zw_region_verify(&r);
+	_exit(ZW_ADD(sh->mismatches[slot], bad) ? 1 : 0);
+}
+
+/* Wait for a churn child; its exit code, or 3 if it did not exit normally. */
+static inline int zw_churn_wait(pid_t pid)
+{
+	int status;
+
+	if (waitpid(pid, &status, 0) != pid)
+		return 3;
+	if (!WIFEXITED(status))
+		return 3;
+	return WEXITSTATUS(status);
+}
+
+/* Seconds from an environment variable, or def. */
+static inline unsigned int zw_env_uint(const char *name, unsigned int def)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? strtoul(v, NULL, 10) : def;
+}
+
+/* Every zswap parameter, old and new; missing ones are skipped on save. */
+static const char * const zw_param_names[] = {
+	"zpool", "compressor", "max_pool_percent", "accept_threshold_percent",
+	"same_filled_pages_enabled", "non_same_filled_pages_enabled",
+	"exclusive_loads", "enabled",
+};
+
+#define ZW_NR_PARAMS	ARRAY_SIZE(zw_param_names)
+
+struct zw_params {
+	char val[ZW_NR_PARAMS][128];
+	int have[ZW_NR_PARAMS];
+};
+
+static inline void zw_params_save(struct zw_params *p)
+{
+	size_t i;
+
+	for (i = 0; i < ZW_NR_PARAMS; i++)
+		p->have[i] = !zw_param_get(zw_param_names[i], p->val[i],
+					   sizeof(p->val[i]));
+}
+
+/* Restore saved values (pool first, enabled last); 0 or the first -errno. */
+static inline int zw_params_restore(const struct zw_params *p)
+{
+	int err, ret = 0;
+	size_t i;
+
+	for (i = 0; i < ZW_NR_PARAMS; i++) {
+		if (!p->have[i])
+			continue;
+		err = zw_param_set(zw_param_names[i], p->val[i]);
+		if (err && !ret)
+			ret = err;
+	}
+	return ret;
+}
+
+/* Set a parameter and report a failure on stderr (TAP comment). */
+static inline int zw_param_set_log(const char *name, const char *val)
+{
+	int err = zw_param_set(name, val);
+
+	if (err)
+		fprintf(stderr, "# setting zswap.%s=%s failed: %s\n", name, val,
+			strerror(-err));
+	return err;
+}
+
+#define ZW_CPU1_ONLINE	"/sys/devices/system/cpu/cpu1/online"
+#define ZW_PAGE_CLUSTER	"/proc/sys/vm/page-cluster"
+
+/*
+ * Live reconfiguration: step n of a cycle that flips the compressor, the
+ * zpool, enabled, exclusive_loads and max_pool_percent (down to 1 and back)
+ * in turn.  Returns 0 or the -errno of a refused write; what was done is
+ * put in what.
+ */
+static inline int zw_reconfig_step(unsigned int n, char *what, size_t len)
+{
+	static const char * const comps[] = { "lzo", "lz4", "zstd", "deflate" };
+	static const char * const zpools[] = { "zbud", "z3fold", "zsmalloc" };
+	const char *name, *val;
+	unsigned int k = n / 5;
+
+	switch (n % 5) {
+	case 0:
+		name = "compressor";
+		val = comps[k % ARRAY_SIZE(comps)];
+		break;
+	case 1:
+		name = "zpool";
+		val = zpools[k % ARRAY_SIZE(zpools)];
+		break;
+	case 2:
+		name = "max_pool_percent";
+		val = k % 2 ? "20" : "1";
+		break;
+	case 3:
+		name = "enabled";
+		val = k % 2 ? "Y" : "N";
+		break;
+	default:
+		name = "exclusive_loads";
+		val = k % 2 ? "N" : "Y";
+		if (!zw_has_param(name)) {
+			snprintf(what, len, "(no %s)", name);
+			return 0;
+		}
+		break;
+	}
+	snprintf(what, len, "%s=%s", name, val);
+	return zw_param_set_log(name, val);
+}
+
+/* Take CPU1 offline (online=0) or bring it back; 0 or -errno. */
+static inline int zw_cpu1_set(int online)
+{
+	return zw_write_str(ZW_CPU1_ONLINE, online ? "1" : "0");
 }
 
 #endif /* ZSWAP_WORKLOAD_H */

@@ -114,15 +114,57 @@ tier_kunit()
 	fi
 }
 
-# The in-guest selftests on the debug kernel (KASAN, lockdep, DEBUG_VM).
+# One guest boot of the selftests; results named BOOT/PROG/TEST, and the
+# time each program took goes to $out/selftest-times.
+selftests_boot()
+{
+	local name=$1 bz=$2 mem=$3 run=$4 append=$5 timeout=$6 try
+
+	# A guest stuck in boot, before any test ran, gets one more try.
+	for try in 1 2; do
+		"$ZS_BIN/vm.sh" --kernel "$bz" --name "$name" --smp 2 --mem "$mem" \
+			--append "zswap.enabled=1 $append" --run "$run" \
+			--timeout "$timeout" > "$out/$name.results"
+		grep -q 'did not boot within' "$BUILD/vm/$name/console.log" || break
+		cp "$BUILD/vm/$name/console.log" "$out/$name.stuck-console.log"
+		zs_log "$name: guest stuck in boot (console: $out/$name.stuck-console.log), booting it again"
+	done
+	record < "$out/$name.results"
+	sed -n "s/^zswaptest: time \([^ ]*\) \(.*\)/$name\/\1 \2/p" \
+		"$BUILD/vm/$name/output.log" >> "$out/selftest-times"
+	echo "$name boot $(cat "$BUILD/vm/$name/seconds" 2>/dev/null)s" >> "$out/selftest-times"
+}
+
+# The in-guest selftests (tools/testing/selftests/zswap), four boots: the
+# fast tests on the run kernel (three boots, so that a crash costs only a
+# part; integrity in a small guest, as it fills 150% of RAM nine times),
+# fault injection and the stress on the debug kernel (KASAN, lockdep,
+# DEBUG_VM).  BASE=vanilla runs the same programs on the unmodified base;
+# STRESS_SECONDS sets the length of the stress (default 300).
 tier_selftests()
 {
-	local bz
+	local kind=${BASE:-patched} pre= run debug secs=${STRESS_SECONDS:-300}
 
-	bz=$("$ZS_BIN/build-kernel.sh" debug) || { fail "selftests: building the debug kernel failed"; return; }
-	"$ZS_BIN/vm.sh" --kernel "$bz" --name debug-smoke --smp 2 --mem 256M \
-		--append "zswap.enabled=1" --run zswap_smoke_test \
-		--timeout "${VM_TIMEOUT:-900}" | record
+	case $kind in
+	patched) ;;
+	vanilla) pre=vanilla- ;;
+	*) fail "selftests: unknown BASE=$kind (patched or vanilla)"; return ;;
+	esac
+	case $secs in ''|*[!0-9]*) fail "selftests: STRESS_SECONDS=$secs is not a number"; return ;; esac
+	: > "$out/selftest-times"
+	run=$("$ZS_BIN/build-kernel.sh" run "$kind") || { fail "selftests: building the ${pre}run kernel failed"; return; }
+	debug=$("$ZS_BIN/build-kernel.sh" debug "$kind") || { fail "selftests: building the ${pre}debug kernel failed"; return; }
+	# Integrity pushes 150% of RAM per zpool x compressor: a small guest.
+	selftests_boot "${pre}run-integrity" "$run" 128M zswap_integrity_test \
+		"" "${VM_TIMEOUT:-1200}"
+	selftests_boot "${pre}run-basic" "$run" 256M \
+		zswap_params_test,zswap_exclusive_test,zswap_memcg_test,zswap_lru_test \
+		"" "${VM_TIMEOUT:-900}"
+	selftests_boot "${pre}run-live" "$run" 256M zswap_live_test "" "${VM_TIMEOUT:-900}"
+	selftests_boot "${pre}debug-stress" "$debug" 256M zswap_stress_test \
+		"ZSWAP_STRESS_SECONDS=$secs" "${VM_TIMEOUT:-$((secs + 1200))}"
+	zs_log "selftest programs' run times (guest clock):"
+	sed 's/^/[zswap]   /' "$out/selftest-times" >&2
 }
 
 zs_log "test command: tiers '$tiers' on Linux $( "$ZS_BIN/base.sh" 2>&1 >/dev/null | sed -n 's/.*base: Linux //p')"

@@ -8,11 +8,15 @@
 # Usage: vm.sh --kernel BZIMAGE [options]
 #   --name NAME       results folder $BUILD/vm/NAME (default: run)
 #   --run LIST        programs for zswaptest.run= (see init.sh)
-#   --append ARGS     more kernel command-line parameters
+#   --append ARGS     more kernel command-line parameters (NAME=VALUE
+#                     without a dot reaches the programs' environment)
 #   --smp N           vCPUs (default 2)
 #   --mem SIZE        guest RAM (default 256M)
 #   --swap MIB        swap disk size in MiB (default 1024; 0: none)
 #   --timeout SEC     hard limit for the whole guest run (default 900)
+#   --boot-timeout SEC  limit for the kernel to boot and /init to start the
+#                     programs (default 240); a guest stuck in boot is
+#                     killed then rather than at --timeout
 #   --icount          count instructions as time (-icount shift=0,sleep=off;
 #                     forces one vCPU): for benchmarks
 #   --live            echo the programs' output while the guest runs
@@ -21,6 +25,7 @@
 . "$(dirname "$0")/common.sh"
 
 kernel= name=run run= append= smp=2 mem=256M swap=1024 timeout=900 icount= live= initrd=
+boot_timeout=240
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) kernel=$2; shift ;;
@@ -31,6 +36,7 @@ while [ $# -gt 0 ]; do
 	--mem) mem=$2; shift ;;
 	--swap) swap=$2; shift ;;
 	--timeout) timeout=$2; shift ;;
+	--boot-timeout) boot_timeout=$2; shift ;;
 	--icount) icount=1 ;;
 	--live) live=1 ;;
 	--initrd) initrd=$2; shift ;;
@@ -77,6 +83,23 @@ if [ -n "$live" ]; then
 	tail -n +1 -f --pid=$qpid "$dir/output.log" | grep -v '^zswaptest: ' &
 	tpid=$!
 fi
+# A guest that has not started its programs by --boot-timeout is stuck
+# in boot (seen: ACPI interrupt routing timing out on a loaded host).
+booted= waited=0
+while kill -0 $qpid 2>/dev/null; do
+	if [ -z "$booted" ]; then
+		if grep -q '^zswaptest: begin' "$dir/output.log" 2>/dev/null; then
+			booted=1
+		elif [ $waited -ge "$boot_timeout" ]; then
+			echo "zswaptest: error: guest did not boot within ${boot_timeout}s" >> "$dir/console.log"
+			zs_log "guest $name did not boot within ${boot_timeout}s: killed"
+			kill $qpid 2>/dev/null	# timeout(1) passes it on to qemu
+			break
+		fi
+	fi
+	sleep 1
+	waited=$((waited + 1))
+done
 wait $qpid
 rc=$?
 [ -n "$live" ] && { sleep 1; kill $tpid 2>/dev/null; wait $tpid 2>/dev/null; }
