@@ -1185,6 +1185,36 @@ done:
 	return ret;
 }
 
+static void zswap_pool_shrink_async(struct zswap_pool *pool);
+
+/*
+ * @pool could not make room: pass the work on to the next younger pool
+ * that has entries.  Otherwise an old pool whose entries cannot be written
+ * back (their pages are in the swap cache) would keep the current pool
+ * from ever being shrunk, and every store would be refused.  The current
+ * pool is the youngest, so the chain ends there.
+ */
+static void zswap_shrink_next_async(struct zswap_pool *pool)
+{
+	struct zswap_pool *p, *next = NULL;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(p, &zswap_pools, list) {
+		if (p == pool)
+			break;
+		if (READ_ONCE(p->nr_lru))
+			next = p;
+	}
+	if (!zswap_pool_get(next))
+		next = NULL;
+	rcu_read_unlock();
+
+	if (next) {
+		zswap_pool_shrink_async(next);
+		zswap_pool_put(next);
+	}
+}
+
 static void zswap_shrink_worker(struct work_struct *work)
 {
 	struct zswap_pool *pool = container_of(work, typeof(*pool),
@@ -1201,6 +1231,9 @@ static void zswap_shrink_worker(struct work_struct *work)
 		}
 		cond_resched();
 	} while (!zswap_can_accept());
+
+	if (ret && !zswap_can_accept())
+		zswap_shrink_next_async(pool);
 
 	/* The reference the work item was queued with */
 	zswap_pool_put(pool);
