@@ -174,7 +174,18 @@ TEST_F_TIMEOUT(stress, stress, 7200)
 				failed++;
 				swapon(ZW_SWAPDEV, 0);
 			}
+			/*
+			 * Everything came back in: bring the group down to its
+			 * limit through memory.high, which reclaims and
+			 * throttles, before memory.max, which would OOM-kill
+			 * if one write could not reclaim it all at once.
+			 */
+			zw_cg_set_ll(self->cg, "memory.high", limit);
+			for (k = 0; k < 60 &&
+			     zw_cg_get(self->cg, "memory.current") > limit; k++)
+				sleep(1);
 			zw_cg_set_ll(self->cg, "memory.max", limit);
+			zw_cg_set(self->cg, "memory.high", "max");
 			swapcycles++;
 		}
 		if (tick % 30 == 0) {

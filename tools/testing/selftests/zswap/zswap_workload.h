@@ -875,12 +875,34 @@ static inline int zw_param_set_log(const char *name, const char *val)
  * in turn.  Returns 0 or the -errno of a refused write; what was done is
  * put in what.
  */
+/*
+ * The zpools the live reconfiguration cycles through: ZSWAP_RECONFIG_ZPOOLS
+ * (comma-separated) or all three.
+ */
+static inline unsigned int zw_reconfig_zpools(const char **zpools)
+{
+	static char buf[64];
+	unsigned int n = 0;
+	const char *env = getenv("ZSWAP_RECONFIG_ZPOOLS");
+	char *tok, *save;
+
+	snprintf(buf, sizeof(buf), "%s", env && *env ? env : "zbud,z3fold,zsmalloc");
+	for (tok = strtok_r(buf, ",", &save); tok && n < 3;
+	     tok = strtok_r(NULL, ",", &save))
+		zpools[n++] = tok;
+	return n;
+}
+
 static inline int zw_reconfig_step(unsigned int n, char *what, size_t len)
 {
 	static const char * const comps[] = { "lzo", "lz4", "zstd", "deflate" };
-	static const char * const zpools[] = { "zbud", "z3fold", "zsmalloc" };
+	static const char *zpools[3];
+	static unsigned int nr_zpools;
 	const char *name, *val;
 	unsigned int k = n / 5;
+
+	if (!nr_zpools)
+		nr_zpools = zw_reconfig_zpools(zpools);
 
 	switch (n % 5) {
 	case 0:
@@ -889,7 +911,7 @@ static inline int zw_reconfig_step(unsigned int n, char *what, size_t len)
 		break;
 	case 1:
 		name = "zpool";
-		val = zpools[k % ARRAY_SIZE(zpools)];
+		val = zpools[k % nr_zpools];
 		break;
 	case 2:
 		name = "max_pool_percent";
