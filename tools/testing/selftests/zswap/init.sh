@@ -10,11 +10,11 @@
 # Each program's exit code is printed as "zswaptest: exit PROG RC"; the last
 # line is "zswaptest: done", then the guest powers off.
 /bin/busybox --install -s /bin
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev 2>/dev/null
-mount -t debugfs debugfs /sys/kernel/debug
-mount -t tmpfs tmpfs /tmp
+mount -t proc none /proc
+mount -t sysfs none /sys
+mount -t devtmpfs none /dev 2>/dev/null
+mount -t debugfs none /sys/kernel/debug
+mount -t tmpfs none /tmp
 mkdir -p /sys/fs/cgroup && mount -t cgroup2 cgroup2 /sys/fs/cgroup
 
 run= swap=1
@@ -34,7 +34,8 @@ exec > "$out" 2>&1
 echo "zswaptest: begin $(uname -r) cpus=$(grep -c ^processor /proc/cpuinfo)"
 if [ "$swap" = 1 ]; then
 	if [ -b /dev/vda ] && mkswap /dev/vda >/dev/null && swapon /dev/vda; then
-		echo "zswaptest: swap on /dev/vda ($(awk '/SwapTotal/ {print $2}' /proc/meminfo) kB)"
+		kb=$(awk '/SwapTotal/ {print $2}' /proc/meminfo)
+		echo "zswaptest: swap on /dev/vda ($kb kB)"
 	else
 		echo "zswaptest: error: cannot turn on swap on /dev/vda"
 	fi

@@ -393,6 +393,7 @@ static const char * const zw_vm_counters[] = {
 	"pgmajfault", "swap_ra", "swap_ra_hit", "workingset_refault_anon",
 	"pgsteal_kswapd", "pgsteal_direct",
 };
+
 static const char * const zw_debugfs_counters[] = {
 	"written_back_pages", "pool_limit_hit", "reject_reclaim_fail",
 	"reject_alloc_fail", "reject_kmemcache_fail", "reject_compress_poor",

@@ -37,18 +37,21 @@ case $PAIRS$MEM$SCALE$SEED$TIMEOUT in
 *[!0-9]*) zs_die "BENCH_PAIRS, BENCH_MEM, BENCH_SCALE, SEED and BENCH_TIMEOUT take whole numbers" ;;
 esac
 [ "$PAIRS" -ge 1 ] || zs_die "BENCH_PAIRS must be at least 1"
-[ "$PAIRS" -ge 3 ] || zs_log "note: BENCH_PAIRS=$PAIRS; the benchmark wants at least 3 pairs per workload"
+[ "$PAIRS" -ge 3 ] ||
+	zs_log "note: BENCH_PAIRS=$PAIRS; the benchmark wants at least 3 pairs per workload"
 
 t_start=$(date +%s)
 "$ZS_BIN/deps.sh" all || exit 1
 if ! command -v gnuplot >/dev/null 2>&1; then
 	if [ "$(id -u)" -eq 0 ]; then
 		zs_log "installing gnuplot-nox for the plot"
-		{ DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends gnuplot-nox ||
-		  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends gnuplot-nox; }; } >&2 ||
+		apt=(apt-get install -y -qq --no-install-recommends gnuplot-nox)
+		export DEBIAN_FRONTEND=noninteractive
+		{ "${apt[@]}" || { apt-get update -qq && "${apt[@]}"; }; } >&2 ||
 			zs_log "warning: could not install gnuplot-nox; no plot"
 	else
-		zs_log "warning: no gnuplot, so no plot; install it with: sudo apt-get install --no-install-recommends gnuplot-nox"
+		zs_log "warning: no gnuplot, so no plot; install it with:" \
+			"sudo apt-get install --no-install-recommends gnuplot-nox"
 	fi
 fi
 
@@ -85,7 +88,8 @@ workload_def()
 	W4)	# read-mostly: 1 page in 16 written on each pass
 		# (a pool limit of 80%: "off" keeps a copy of every page)
 		zpool=zbud mpp=80 warm=$(mib 300) passes=2 wevery=16 mix=$roomy_mix
-		a_is_patched=1 a_extra="zswap.exclusive_loads=0" b_extra="zswap.exclusive_loads=1" ;;
+		a_is_patched=1
+		a_extra="zswap.exclusive_loads=0" b_extra="zswap.exclusive_loads=1" ;;
 	W5)	# zbud density: write only, everything stays stored
 		zpool=zbud mpp=50 warm=$(mib 300) mix=$roomy_mix ;;
 	*) zs_die "unknown workload $1 (W1..W5)" ;;
@@ -110,35 +114,48 @@ for w in $WORKLOADS; do
 			name=bench-$w-$pair$side
 			append="$common zswap.zpool=$zpool zswap.max_pool_percent=$mpp $extra"
 			"$ZS_BIN/vm.sh" --kernel "$kernel" --name "$name" --icount --mem "${MEM}M" \
-				--swap "$swap" --append "$append" --run "$prog" --timeout "$TIMEOUT" \
+				--swap "$swap" --append "$append" --run "$prog" \
+				--timeout "$TIMEOUT" \
 				--initrd "$initrd" >/dev/null 2>"$BUILD/vm-$name.err"
 			rc=$?
 			mv "$BUILD/vm-$name.err" "$BUILD/vm/$name/vm.err" 2>/dev/null
-			line=$(grep -a '^bench-result: ' "$BUILD/vm/$name/output.log" | tail -1 | tr -d '\r')
+			vmdir=$BUILD/vm/$name
+			line=$(grep -a '^bench-result: ' "$vmdir/output.log" | tail -1 | tr -d '\r')
 			if [ $rc -ne 0 ] || [ -z "$line" ]; then
 				nfail=$((nfail + 1))
-				zs_log "$name ($kind): FAILED: $(grep -h '^FAIL' "$BUILD/vm/$name/results" | head -3 | tr '\n' ' ')"
+				fails=$(grep -h '^FAIL' "$vmdir/results" | head -3 | tr '\n' ' ')
+				zs_log "$name ($kind): FAILED: $fails"
 				line="bench-result: name=$w failed=1"
 			fi
-			echo "workload=$w pair=$pair side=$side kernel=$kind append=\"$append\" wall_s=$(cat "$BUILD/vm/$name/seconds" 2>/dev/null) ${line#bench-result: }" >> "$runs"
-			zs_log "$name ($kind) done in $(cat "$BUILD/vm/$name/seconds" 2>/dev/null)s: $(echo "$line" | grep -o 'busy_ns=[0-9]*\|pswpin=[0-9]*\|peak_pool_total_size=[0-9]*' | tr '\n' ' ')"
+			secs=$(cat "$vmdir/seconds" 2>/dev/null)
+			echo "workload=$w pair=$pair side=$side kernel=$kind append=\"$append\"" \
+				"wall_s=$secs ${line#bench-result: }" >> "$runs"
+			key='busy_ns=[0-9]*\|pswpin=[0-9]*\|peak_pool_total_size=[0-9]*'
+			zs_log "$name ($kind) done in ${secs}s:" \
+				"$(echo "$line" | grep -o "$key" | tr '\n' ' ')"
 		done
 	done
 done
 t_end=$(date +%s)
 
-export BENCH_BASE_VERSION=$base_version BENCH_BASE_SOURCE="$(cat "$ZS_TREE/.git/zswap-base-source" 2>/dev/null)"
+BENCH_BASE_SOURCE=$(cat "$ZS_TREE/.git/zswap-base-source" 2>/dev/null)
+export BENCH_BASE_VERSION=$base_version BENCH_BASE_SOURCE
 export BENCH_PAIRS=$PAIRS BENCH_MEM=$MEM BENCH_SCALE=$SCALE SEED
 export NVME_READ_US NVME_WRITE_US CLOUD_READ_US CLOUD_WRITE_US
-export BENCH_CONFIG_FRAGMENT=$ZS_TESTDIR/configs/bench.config BENCH_CONFIG_COMMON=$ZS_TESTDIR/config
-export BENCH_DOTCONFIG_A=$(dirname "$ka")/../../../.config BENCH_DOTCONFIG_B=$(dirname "$kb")/../../../.config
+export BENCH_CONFIG_FRAGMENT=$ZS_TESTDIR/configs/bench.config
+export BENCH_CONFIG_COMMON=$ZS_TESTDIR/config
+BENCH_DOTCONFIG_A=$(dirname "$ka")/../../../.config
+BENCH_DOTCONFIG_B=$(dirname "$kb")/../../../.config
+export BENCH_DOTCONFIG_A BENCH_DOTCONFIG_B
 export BENCH_SERIES_COMMIT=$(git -C "$ZS_REPO" describe --always --dirty 2>/dev/null)
 export BENCH_WALL_BUILD=$((t_built - t_start)) BENCH_WALL_RUNS=$((t_end - t_built))
 python3 "$ZS_BIN/bench-report.py" "$runs" "$out" || exit 1
 if command -v gnuplot >/dev/null 2>&1; then
 	(cd "$out" && gnuplot ratios.gp) 2>"$out/gnuplot.log" &&
-		zs_log "plot: $out/ratios.png" || zs_log "warning: gnuplot failed (see $out/gnuplot.log)"
+		zs_log "plot: $out/ratios.png" ||
+		zs_log "warning: gnuplot failed (see $out/gnuplot.log)"
 fi
 zs_log "results: $out/results.json, $out/results.csv, $out/table.txt"
-zs_log "make bench took $(( $(date +%s) - t_start ))s: kernels and initramfs $((t_built - t_start))s, $((t_end - t_built))s of guests"
+zs_log "make bench took $(( $(date +%s) - t_start ))s:" \
+	"kernels and initramfs $((t_built - t_start))s, $((t_end - t_built))s of guests"
 [ $nfail -eq 0 ] || zs_die "$nfail guest runs failed (logs under $BUILD/vm/bench-*)"

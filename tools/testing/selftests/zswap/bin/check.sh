@@ -68,7 +68,8 @@ tier_checkpatch()
 	for f in $(git ls-files -co --exclude-standard -- 'mm/*.[ch]' 'include/*.h' \
 			'tools/testing/selftests/zswap/*.[ch]'); do
 		[ -f "$f" ] || continue
-		log=$(PATH=/usr/bin:$PATH perl "$ZS_TREE/scripts/checkpatch.pl" --no-tree --strict --quiet \
+		log=$(PATH=/usr/bin:$PATH perl "$ZS_TREE/scripts/checkpatch.pl" \
+			--no-tree --strict --quiet \
 			--show-types -f "$f" 2>&1)
 		if [ -z "$log" ]; then
 			echo "PASS checkpatch/$f" | record
@@ -106,7 +107,8 @@ tier_kunit()
 			printf "%s kunit/%s/%s\n", v, suite, name
 		}' "$out/kunit.log" | record
 	if [ $rc -ne 0 ] && ! grep -q '^FAIL kunit/' "$results"; then
-		fail "kunit: kunit.py failed with status $rc: $(grep -E 'ERROR|error' "$out/kunit.log" | head -3)"
+		fail "kunit: kunit.py failed with status $rc:" \
+			"$(grep -E 'ERROR|error' "$out/kunit.log" | head -3)"
 	fi
 	if [ -f "$kbuild/test.log" ]; then
 		grep -nE "$(paste -sd'|' "$ZS_BIN/splat-patterns")" "$kbuild/test.log" | head -5 |
@@ -135,7 +137,8 @@ selftests_boot()
 			--timeout "$timeout" > "$out/$name.results"
 		grep -q 'did not boot within' "$BUILD/vm/$name/console.log" || break
 		cp "$BUILD/vm/$name/console.log" "$out/$name.stuck-console.log"
-		zs_log "$name: guest stuck in boot (console: $out/$name.stuck-console.log), booting it again"
+		zs_log "$name: guest stuck in boot" \
+			"(console: $out/$name.stuck-console.log), booting it again"
 	done
 	record < "$out/$name.results"
 	sed -n "s/^zswaptest: time \([^ ]*\) \(.*\)/$name\/\1 \2/p" \
@@ -158,10 +161,18 @@ tier_selftests()
 	vanilla) pre=vanilla- ;;
 	*) fail "selftests: unknown BASE=$kind (patched or vanilla)"; return ;;
 	esac
-	case $secs in ''|*[!0-9]*) fail "selftests: STRESS_SECONDS=$secs is not a number"; return ;; esac
+	case $secs in
+	''|*[!0-9]*) fail "selftests: STRESS_SECONDS=$secs is not a number"; return ;;
+	esac
 	: > "$out/selftest-times"
-	run=$("$ZS_BIN/build-kernel.sh" run "$kind") || { fail "selftests: building the ${pre}run kernel failed"; return; }
-	debug=$("$ZS_BIN/build-kernel.sh" debug "$kind") || { fail "selftests: building the ${pre}debug kernel failed"; return; }
+	if ! run=$("$ZS_BIN/build-kernel.sh" run "$kind"); then
+		fail "selftests: building the ${pre}run kernel failed"
+		return
+	fi
+	if ! debug=$("$ZS_BIN/build-kernel.sh" debug "$kind"); then
+		fail "selftests: building the ${pre}debug kernel failed"
+		return
+	fi
 	# Integrity pushes 150% of RAM per zpool x compressor: a small guest.
 	selftests_boot "${pre}run-integrity" "$run" 128M zswap_integrity_test \
 		"" "${VM_TIMEOUT:-1200}"
@@ -181,7 +192,8 @@ tier_selftests()
 	sed 's/^/[zswap]   /' "$out/selftest-times" >&2
 }
 
-zs_log "test command: tiers '$tiers' on Linux $( "$ZS_BIN/base.sh" 2>&1 >/dev/null | sed -n 's/.*base: Linux //p')"
+base=$("$ZS_BIN/base.sh" 2>&1 >/dev/null | sed -n 's/.*base: Linux //p')
+zs_log "test command: tiers '$tiers' on Linux $base"
 for t in $tiers; do
 	case $t in
 	frame|checkpatch|kunit|series|selftests)

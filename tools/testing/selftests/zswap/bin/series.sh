@@ -209,7 +209,8 @@ fi
 for p in "$out"/00*.patch; do
 	case $p in */0000-cover-letter.patch) continue ;; esac
 	# spdxcheck.py needs Debian's python3 (with ply), not another first in PATH
-	log=$(PATH=/usr/bin:$PATH perl scripts/checkpatch.pl --strict --quiet --show-types "$p" 2>&1)
+	log=$(PATH=/usr/bin:$PATH perl scripts/checkpatch.pl --strict --quiet \
+		--show-types "$p" 2>&1)
 	if [ -z "$log" ]; then
 		pass "checkpatch/$(basename "$p")"
 	else

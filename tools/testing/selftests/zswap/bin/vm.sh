@@ -45,7 +45,9 @@ while [ $# -gt 0 ]; do
 	shift
 done
 [ -f "$kernel" ] || zs_die "vm.sh: no kernel image '$kernel' (build one with build-kernel.sh)"
-case $smp$swap$timeout in *[!0-9]*) zs_die "vm.sh: --smp, --swap and --timeout take whole numbers" ;; esac
+case $smp$swap$timeout in
+*[!0-9]*) zs_die "vm.sh: --smp, --swap and --timeout take whole numbers" ;;
+esac
 "$ZS_BIN/deps.sh" vm || exit 1
 [ -n "$initrd" ] || initrd=$("$ZS_BIN/mkinitramfs.sh") || exit 1
 
@@ -62,7 +64,8 @@ fi
 qemu+=(-smp "$smp")
 if [ "$swap" -gt 0 ]; then
 	truncate -s "${swap}M" "$dir/swap.img" 2>/dev/null ||
-		zs_die "cannot create the ${swap} MiB swap image $dir/swap.img (disk full or not writable?)"
+		zs_die "cannot create the ${swap} MiB swap image $dir/swap.img" \
+			"(disk full or not writable?)"
 	qemu+=(-drive "file=$dir/swap.img,if=virtio,format=raw,cache=unsafe")
 else
 	append="$append zswaptest.swap=0"
@@ -91,7 +94,8 @@ while kill -0 $qpid 2>/dev/null; do
 		if grep -q '^zswaptest: begin' "$dir/output.log" 2>/dev/null; then
 			booted=1
 		elif [ $waited -ge "$boot_timeout" ]; then
-			echo "zswaptest: error: guest did not boot within ${boot_timeout}s" >> "$dir/console.log"
+			echo "zswaptest: error: guest did not boot within ${boot_timeout}s" \
+				>> "$dir/console.log"
 			zs_log "guest $name did not boot within ${boot_timeout}s: killed"
 			kill $qpid 2>/dev/null	# timeout(1) passes it on to qemu
 			break
@@ -106,7 +110,8 @@ rc=$?
 echo "$(( $(date +%s) - start ))" > "$dir/seconds"
 if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
 	echo "zswaptest: error: guest killed after the ${timeout}s time limit" >> "$dir/console.log"
-	zs_log "guest $name did not finish within ${timeout}s: killed (raise --timeout, or see $dir/console.log)"
+	zs_log "guest $name did not finish within ${timeout}s: killed" \
+		"(raise --timeout, or see $dir/console.log)"
 elif [ $rc -ne 0 ]; then
 	zs_log "qemu exited with status $rc: $(tail -3 "$dir/qemu.log")"
 fi
