@@ -64,14 +64,8 @@ static int stop_churn(struct __test_metadata *_metadata, struct zw_shared *sh,
 
 FIXTURE_TEARDOWN(live)
 {
-	int k;
-
-	if (self->sh) {
-		ZW_SET(self->sh->stop, 1);
-		for (k = 0; k < NR_CHURN; k++)
-			if (self->pid[k] > 0)
-				waitpid(self->pid[k], NULL, 0);
-	}
+	if (self->sh)
+		zw_churn_stop_all(self->sh, self->pid, NR_CHURN);
 	if (zw_file_exists(ZW_CPU1_ONLINE))
 		zw_cpu1_set(1);
 	zw_cg_set(self->cg, "memory.max", "max");
@@ -177,7 +171,8 @@ TEST_F_TIMEOUT(live, swapoff, 900)
 
 	/* Swapping again, through zswap again. */
 	ASSERT_EQ(0, zw_param_set_log("max_pool_percent", "20"));
-	ASSERT_EQ(0, zw_cg_limits(self->cg, 32, 0));
+	/* All 64 MiB came back in: memory.max would OOM-kill to get down. */
+	ASSERT_EQ(0, zw_cg_high_limits(self->cg, 32, 0));
 	zw_vm_read(&a);
 	sleep(5);
 	zw_vm_read(&b);

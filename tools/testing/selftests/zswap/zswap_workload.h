@@ -216,14 +216,12 @@ static inline long long zw_stat(const char *name)
 	return zw_read_ll(path);
 }
 
-/* Read a parameter as a string (trailing newline removed). */
-static inline int zw_param_get(const char *name, char *buf, size_t len)
+/* Read a file into buf (trailing newline removed); 0 or -errno. */
+static inline int zw_read_str(const char *path, char *buf, size_t len)
 {
-	char path[512];
 	ssize_t n;
 	int fd;
 
-	snprintf(path, sizeof(path), ZW_PARAMS "%s", name);
 	fd = open(path, O_RDONLY);
 	if (fd < 0)
 		return -errno;
@@ -235,6 +233,15 @@ static inline int zw_param_get(const char *name, char *buf, size_t len)
 	if (n && buf[n - 1] == '\n')
 		buf[n - 1] = 0;
 	return 0;
+}
+
+/* Read a parameter as a string (trailing newline removed). */
+static inline int zw_param_get(const char *name, char *buf, size_t len)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), ZW_PARAMS "%s", name);
+	return zw_read_str(path, buf, len);
 }
 
 /* Write a parameter; returns 0 or -errno from the write. */
@@ -559,25 +566,6 @@ static inline int zw_write_str(const char *path, const char *val)
 	return err;
 }
 
-/* Read a file into buf (trailing newline removed); 0 or -errno. */
-static inline int zw_read_str(const char *path, char *buf, size_t len)
-{
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = 0;
-	if (n && buf[n - 1] == '\n')
-		buf[n - 1] = 0;
-	return 0;
-}
-
 static inline int zw_file_exists(const char *path)
 {
 	return access(path, F_OK) == 0;
@@ -598,6 +586,31 @@ static inline int zw_has_param(const char *name)
 
 	snprintf(path, sizeof(path), ZW_PARAMS "%s", name);
 	return zw_file_exists(path);
+}
+
+/* Print every zswap statistic as a TAP diagnostic, for a failed check. */
+static inline void zw_dump_stats(const char *why)
+{
+	char path[512], line[1024];
+	struct dirent *d;
+	size_t n = 0;
+	DIR *dir;
+
+	dir = opendir(ZW_DEBUGFS);
+	if (!dir)
+		return;
+	line[0] = 0;
+	while ((d = readdir(dir))) {
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), ZW_DEBUGFS "%s", d->d_name);
+		n += snprintf(line + n, sizeof(line) - n, " %s=%lld",
+			      d->d_name, zw_read_ll(path));
+		if (n >= sizeof(line))
+			break;
+	}
+	closedir(dir);
+	fprintf(stderr, "# zswap after %s:%s\n", why, line);
 }
 
 /* Poll a statistic until it equals want; returns the last value read. */
@@ -716,6 +729,43 @@ static inline int zw_cg_limits(const char *cg, long long mem_mb, long long zswap
 	return err;
 }
 
+/*
+ * The same through memory.high, with memory.max lifted: the group is never
+ * OOM-killed, even when a swapoff has just brought all of its pages back.
+ * The write reclaims down to mem_mb at once; after that, reclaim follows
+ * new charges (faults, swap-ins), so once a swapoff made everything
+ * resident, write it again.
+ */
+static inline int zw_cg_high_limits(const char *cg, long long mem_mb,
+				    long long zswap_mb)
+{
+	int err = zw_cg_set(cg, "memory.max", "max");
+
+	if (!err)
+		err = zw_cg_set_ll(cg, "memory.high", mem_mb << 20);
+	if (!err && zswap_mb)
+		err = zw_cg_set_ll(cg, "memory.zswap.max", zswap_mb << 20);
+	return err;
+}
+
+/* A line of a cgroup's memory.events ("oom_kill", "high"...), or -1. */
+static inline long long zw_cg_event(const char *cg, const char *key)
+{
+	char path[512], name[64];
+	long long v, ret = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/memory.events", cg);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %lld", name, &v) == 2)
+		if (!strcmp(name, key))
+			ret = v;
+	fclose(f);
+	return ret;
+}
+
 /* Move the calling process into a cgroup; 0 or -errno. */
 static inline int zw_cg_enter(const char *cg)
 {
@@ -797,16 +847,32 @@ static inline pid_t zw_churn_spawn(struct zw_shared *sh, int slot, const char *c
 	_exit(ZW_ADD(sh->mismatches[slot], bad) ? 1 : 0);
 }
 
-/* Wait for a churn child; its exit code, or 3 if it did not exit normally. */
+/*
+ * Wait for a churn child: its exit code, 128 + the signal that killed it
+ * (an OOM kill shows as 137), or 3 if it could not be waited for.
+ */
 static inline int zw_churn_wait(pid_t pid)
 {
 	int status;
 
 	if (waitpid(pid, &status, 0) != pid)
 		return 3;
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
 	if (!WIFEXITED(status))
 		return 3;
 	return WEXITSTATUS(status);
+}
+
+/* Tell the churn children of sh to stop and reap those still running. */
+static inline void zw_churn_stop_all(struct zw_shared *sh, pid_t *pid, int nr)
+{
+	int k;
+
+	ZW_SET(sh->stop, 1);
+	for (k = 0; k < nr; k++)
+		if (pid[k] > 0)
+			waitpid(pid[k], NULL, 0);
 }
 
 /* Seconds from an environment variable, or def. */
@@ -871,12 +937,6 @@ static inline int zw_param_set_log(const char *name, const char *val)
 #define ZW_PAGE_CLUSTER	"/proc/sys/vm/page-cluster"
 
 /*
- * Live reconfiguration: step n of a cycle that flips the compressor, the
- * zpool, enabled, exclusive_loads and max_pool_percent (down to 1 and back)
- * in turn.  Returns 0 or the -errno of a refused write; what was done is
- * put in what.
- */
-/*
  * The zpools the live reconfiguration cycles through: ZSWAP_RECONFIG_ZPOOLS
  * (comma-separated) or all three.
  */
@@ -894,6 +954,12 @@ static inline unsigned int zw_reconfig_zpools(const char **zpools)
 	return n;
 }
 
+/*
+ * Live reconfiguration: step n of a cycle that flips the compressor, the
+ * zpool, enabled, exclusive_loads and max_pool_percent (down to 1 and back)
+ * in turn.  Returns 0 or the -errno of a refused write; what was done is
+ * put in what.
+ */
 static inline int zw_reconfig_step(unsigned int n, char *what, size_t len)
 {
 	static const char * const comps[] = { "lzo", "lz4", "zstd", "deflate" };

@@ -45,6 +45,20 @@ FILENAME == ARGV[1] {
 }
 /^zswaptest: done/ { done = 1; next }
 /^zswaptest: error/ { printf "FAIL %s: %s\n", name, $0; failed++; next }
+# The diagnostics of a test, kept from its "#  RUN" line: the first failed
+# expectation becomes the reason of its FAIL line, and its last 20
+# lines go to stderr so that a CI log shows what the test saw.
+/^#  RUN / { ndiag = 0; nexp = 0; reason = ""; next }
+/^# / {
+	diag[++ndiag] = $0
+	if ($0 ~ /^# [^ :]+:[0-9]+:[^:]*:Expected /) {
+		if (!nexp++) {
+			reason = substr($0, 3)
+			sub(/:[^:]*:Expected /, ": Expected ", reason)
+		}
+	}
+	next
+}
 /^(not )?ok [0-9]+ / {
 	line = $0
 	ok = (line ~ /^ok/)
@@ -57,7 +71,13 @@ FILENAME == ARGV[1] {
 	else if (ok)
 		printf "PASS %s/%s/%s\n", name, prog, line
 	else {
-		printf "FAIL %s/%s/%s\n", name, prog, line
+		if (nexp > 1)
+			reason = reason " (and " nexp - 1 " more)"
+		printf "FAIL %s/%s/%s%s\n", name, prog, line,
+		       reason == "" ? "" : ": " reason
+		for (i = (ndiag > 20 ? ndiag - 19 : 1); i <= ndiag; i++)
+			printf "[zswap]   %s/%s/%s %s\n", name, prog, line,
+			       diag[i] > "/dev/stderr"
 		tapfail[prog] = 1
 		failed++
 	}
