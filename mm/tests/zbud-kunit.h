@@ -303,12 +303,18 @@ static void zbud_test_evict_fails(struct kunit *test)
  * the page: the reclaim's reference keeps the page, and its data, alive
  * until the reclaim is done, and the page then goes back exactly once.
  */
-static int zbud_test_blocking_evict(struct zbud_test_ctx *ctx,
-				    unsigned long handle)
+/* An evict callback that tells the test it runs and waits to be let go */
+static void zbud_test_evict_hold(struct zbud_test_ctx *ctx)
 {
 	ctx->evict_calls++;
 	complete(&ctx->entered);
 	wait_for_completion(&ctx->release);
+}
+
+static int zbud_test_blocking_evict(struct zbud_test_ctx *ctx,
+				    unsigned long handle)
+{
+	zbud_test_evict_hold(ctx);
 	/* Writeback reads the object: it must still be there. */
 	ctx->data_ok = zbud_test_check(handle, ctx->size[0], 3);
 	/* The writeback "lost" against the free. */
@@ -620,9 +626,7 @@ static void zbud_test_integrity(struct kunit *test)
 static int zbud_test_destroy_evict(struct zbud_test_ctx *ctx,
 				   unsigned long handle)
 {
-	ctx->evict_calls++;
-	complete(&ctx->entered);
-	wait_for_completion(&ctx->release);
+	zbud_test_evict_hold(ctx);
 	/* Writeback done: the pool must still be there to free into. */
 	zbud_free(ctx->pool, handle);
 	return 0;

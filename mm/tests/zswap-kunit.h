@@ -770,11 +770,15 @@ static void zswap_test_same_filled_and_rejects(struct kunit *test)
 
 static void zswap_test_params(struct kunit *test)
 {
+	static const char * const bad_percent[] = {
+		"101", "1000", "-1", "ten", "", "5%",
+	};
 	char comp[CRYPTO_MAX_ALG_NAME], zpool[32];
 	unsigned int max = zswap_max_pool_percent;
 	unsigned int thr = zswap_accept_thr_percent;
 	bool enabled = zswap_enabled;
 	int pools = atomic_read(&zswap_pool_count);
+	unsigned int i;
 
 	strscpy(comp, zswap_compressor, sizeof(comp));
 	strscpy(zpool, zswap_zpool_type, sizeof(zpool));
@@ -795,19 +799,21 @@ static void zswap_test_params(struct kunit *test)
 					   &zswap_zpool_type, zpool), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_pool_count), pools);
 
-	KUNIT_EXPECT_EQ(test, zt_set_param(&zswap_percent_param_ops,
-					   &zswap_max_pool_percent, "101"),
-			-EINVAL);
-	KUNIT_EXPECT_EQ(test, zt_set_param(&zswap_percent_param_ops,
-					   &zswap_max_pool_percent, "-1"),
-			-EINVAL);
-	KUNIT_EXPECT_EQ(test, zt_set_param(&zswap_percent_param_ops,
-					   &zswap_max_pool_percent, "ten"),
-			-EINVAL);
+	for (i = 0; i < ARRAY_SIZE(bad_percent); i++) {
+		KUNIT_EXPECT_EQ_MSG(test,
+				    zt_set_param(&zswap_percent_param_ops,
+						 &zswap_max_pool_percent,
+						 bad_percent[i]),
+				    -EINVAL, "max_pool_percent=\"%s\"",
+				    bad_percent[i]);
+		KUNIT_EXPECT_EQ_MSG(test,
+				    zt_set_param(&zswap_percent_param_ops,
+						 &zswap_accept_thr_percent,
+						 bad_percent[i]),
+				    -EINVAL, "accept_threshold_percent=\"%s\"",
+				    bad_percent[i]);
+	}
 	KUNIT_EXPECT_EQ(test, zswap_max_pool_percent, max);
-	KUNIT_EXPECT_EQ(test, zt_set_param(&zswap_percent_param_ops,
-					   &zswap_accept_thr_percent, "1000"),
-			-EINVAL);
 	KUNIT_EXPECT_EQ(test, zswap_accept_thr_percent, thr);
 	KUNIT_EXPECT_EQ(test, zt_set_param(&zswap_percent_param_ops,
 					   &zswap_accept_thr_percent, "50\n"), 0);
