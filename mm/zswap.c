@@ -1090,8 +1090,16 @@ static int zswap_writeback_entry(struct zswap_entry *entry,
 		goto abandon;
 	SetPageUptodate(page);
 
-	/* Move to the tail of the inactive list once written */
+	/*
+	 * Move to the tail of the inactive list once written, so that the
+	 * page is the next one freed.  The rotation at writeback end only
+	 * moves pages that are on the LRU, and the new page still sits in
+	 * this CPU's LRU add batch: drain it.  Otherwise the page, which
+	 * __read_swap_cache_async() may even have activated as a refault,
+	 * waits a whole LRU cycle and pushes out pages that are in use.
+	 */
 	SetPageReclaim(page);
+	lru_add_drain();
 	/* Skips frontswap, and unlocks the page when done */
 	__swap_writepage(page, &wbc);
 	put_page(page);
