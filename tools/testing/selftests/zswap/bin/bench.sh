@@ -17,6 +17,8 @@
 #   BENCH_WORKLOADS  which workloads ("W1 W2 W3 W4 W5")
 #   BENCH_SCALE      percent applied to every working set size (100); for
 #                    quick trials only, the goals assume 100
+#   BENCH_WARM_PCT   W2/W3 warm set in percent of guest RAM (80): where it
+#                    sits against RAM and RAM + pool decides who wins
 #   SEED             workload seed (1)
 #   NVME_READ_US, NVME_WRITE_US    modelled device 1 (80, 20) per 4 KiB
 #   CLOUD_READ_US, CLOUD_WRITE_US  modelled device 2 (500, 500) per 4 KiB
@@ -27,14 +29,16 @@ PAIRS=${BENCH_PAIRS:-3}
 MEM=${BENCH_MEM:-96}
 WORKLOADS=${BENCH_WORKLOADS:-W1 W2 W3 W4 W5}
 SCALE=${BENCH_SCALE:-100}
+WARM_PCT=${BENCH_WARM_PCT:-80}
 SEED=${SEED:-1}
 NVME_READ_US=${NVME_READ_US:-80}
 NVME_WRITE_US=${NVME_WRITE_US:-20}
 CLOUD_READ_US=${CLOUD_READ_US:-500}
 CLOUD_WRITE_US=${CLOUD_WRITE_US:-500}
 TIMEOUT=${BENCH_TIMEOUT:-900}
-case $PAIRS$MEM$SCALE$SEED$TIMEOUT in
-*[!0-9]*) zs_die "BENCH_PAIRS, BENCH_MEM, BENCH_SCALE, SEED and BENCH_TIMEOUT take whole numbers" ;;
+case $PAIRS$MEM$SCALE$WARM_PCT$SEED$TIMEOUT in
+*[!0-9]*) zs_die "BENCH_PAIRS, BENCH_MEM, BENCH_SCALE, BENCH_WARM_PCT, SEED and" \
+		"BENCH_TIMEOUT take whole numbers" ;;
 esac
 [ "$PAIRS" -ge 1 ] || zs_die "BENCH_PAIRS must be at least 1"
 [ "$PAIRS" -ge 3 ] ||
@@ -83,7 +87,7 @@ workload_def()
 	W2|W3)	# hot/cold: cold region first, then a warm set a little
 		# larger than the RAM left to it, read at random 3 times its
 		# size, never written
-		zpool=zbud mpp=5 warm=$(mib 80) cold=$(mib 220) passes=3 order=+-r
+		zpool=zbud mpp=5 warm=$(mib "$WARM_PCT") cold=$(mib 220) passes=3 order=+-r
 		[ "$1" = W3 ] && zpool=zsmalloc ;;
 	W4)	# read-mostly: 1 page in 16 written on each pass
 		# (a pool limit of 80%: "off" keeps a copy of every page)
@@ -140,7 +144,7 @@ t_end=$(date +%s)
 
 BENCH_BASE_SOURCE=$(cat "$ZS_TREE/.git/zswap-base-source" 2>/dev/null)
 export BENCH_BASE_VERSION=$base_version BENCH_BASE_SOURCE
-export BENCH_PAIRS=$PAIRS BENCH_MEM=$MEM BENCH_SCALE=$SCALE SEED
+export BENCH_PAIRS=$PAIRS BENCH_MEM=$MEM BENCH_SCALE=$SCALE BENCH_WARM_PCT=$WARM_PCT SEED
 export NVME_READ_US NVME_WRITE_US CLOUD_READ_US CLOUD_WRITE_US
 export BENCH_CONFIG_FRAGMENT=$ZS_TESTDIR/configs/bench.config
 export BENCH_CONFIG_COMMON=$ZS_TESTDIR/config
