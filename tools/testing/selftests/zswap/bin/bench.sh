@@ -83,7 +83,7 @@ workload_def()
 	a_extra= b_extra= a_is_patched= cold=0 passes=0 wevery=0 mix=10:10:60:20 order=
 	case $1 in
 	W1)	# pool never full: the cost of stores and loads
-		zpool=zbud mpp=50 warm=$(mib 300) passes=1 mix=$roomy_mix ;;
+		zpool=zbud mpp=60 warm=$(mib 300) passes=1 mix=$roomy_mix ;;
 	W2|W3)	# hot/cold: cold region first, then a warm set a little
 		# larger than the RAM left to it, read at random 3 times its
 		# size, never written
