@@ -37,11 +37,24 @@ FIXTURE_SETUP(stress)
 	ASSERT_NE(NULL, self->sh);
 }
 
-static void fault_off(void)
+/*
+ * Stop failing this task's allocations.  While make-it-fail is set, the
+ * open() of the very file that clears it can fail with ENOMEM (a file is
+ * an allocation too): keep trying, or the next round starts with failures
+ * on and cannot even set them up.  Returns 0 once it is off.
+ */
+static int fault_off(void)
 {
-	zw_write_str("/proc/self/make-it-fail", "0");
-	zw_write_str(FAILSLAB "probability", "0");
-	zw_write_str(FAILPAGE "probability", "0");
+	int k, err = -1;
+
+	for (k = 0; k < 1000 && err; k++)
+		err = zw_write_str("/proc/self/make-it-fail", "0");
+	if (err) {
+		fprintf(stderr, "# cannot clear make-it-fail: %s\n", strerror(-err));
+		return err;
+	}
+	err = zw_write_str(FAILSLAB "probability", "0");
+	return err ? err : zw_write_str(FAILPAGE "probability", "0");
 }
 
 FIXTURE_TEARDOWN(stress)
@@ -113,7 +126,7 @@ TEST_F_TIMEOUT(stress, fault_injection, 1200)
 		ASSERT_EQ(0, zw_write_str(FAILPAGE "probability", "10"));
 		ASSERT_EQ(0, zw_write_str("/proc/self/make-it-fail", "1"));
 		zw_region_fill(&r, gen);
-		fault_off();
+		ASSERT_EQ(0, fault_off());
 		bad += zw_region_verify(&r);
 	}
 	zw_vm_read(&b);
