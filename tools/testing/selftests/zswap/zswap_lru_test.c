@@ -8,8 +8,9 @@
  * served from zswap (zswpin dominates pswpin during the hot phase); reading
  * the cold region back takes pages from the disk.
  *
- * Vanilla 6.1 cannot write back from zsmalloc, so written_back_pages stays 0
- * there and the zsmalloc variant fails.
+ * Vanilla 6.1 cannot write back from zsmalloc (written_back_pages stays 0),
+ * and its zbud and z3fold write back a few pages and then refuse every
+ * store once the pool is full: all three variants fail there.
  */
 #include "zswap_workload.h"
 #include "../kselftest_harness.h"
@@ -105,7 +106,15 @@ TEST_F_TIMEOUT(lru, hot_cold, 900)
 	TH_LOG("reject_reclaim_fail %lld, writeback_race_skipped %lld",
 	       zw_stat("reject_reclaim_fail"), zw_stat("writeback_race_skipped"));
 	EXPECT_EQ(0, bad);
-	EXPECT_GT(wb1 - wb0, 0);
+	/*
+	 * The cold stream overflows the pool by about twice its size: a
+	 * pool that writes back its coldest entries has written back at
+	 * least a chunk of it.  A few pages, as 6.1's zbud and z3fold manage
+	 * once their pool is full, mean the pool stopped taking stores.
+	 */
+	EXPECT_GE(wb1 - wb0, (long long)n)
+		TH_LOG("written back %lld, want at least a chunk (%zu pages)",
+		       wb1 - wb0, n);
 	EXPECT_GT(b.zswpin - a.zswpin, (long long)hot.pages);
 	/* "Dominates": at least four times as many swap-ins from zswap. */
 	EXPECT_GT(b.zswpin - a.zswpin, 4 * (b.pswpin - a.pswpin));
