@@ -2,13 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Build the guest's initramfs: Debian's static busybox, init.sh as /init and
-# the statically linked selftest programs, built from the overlaid tree.
+# the statically linked selftest programs, built from the overlaid tree
+# (refreshed first).
 # Prints the path of the cpio archive.
 . "$(dirname "$0")/common.sh"
 
 "$ZS_BIN/deps.sh" vm || exit 1
-[ -d "$ZS_TREE/tools/testing/selftests/zswap" ] ||
-	zs_die "no overlaid tree at $ZS_TREE; run overlay.sh first"
+# The programs come from the overlaid tree, also for vanilla kernels: bring
+# it up to date with the repository first.
+"$ZS_BIN/overlay.sh" || exit 1
 out=$BUILD/selftests
 mkdir -p "$out" || zs_die "cannot create $out"
 make -s -C "$ZS_TREE/tools/testing/selftests/zswap" OUTPUT="$out" >"$out/build.log" 2>&1 ||
