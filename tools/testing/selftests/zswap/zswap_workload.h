@@ -235,6 +235,22 @@ static inline int zw_read_str(const char *path, char *buf, size_t len)
 	return 0;
 }
 
+/* Write a string to a file; 0 or -errno of the open or the write. */
+static inline int zw_write_str(const char *path, const char *val)
+{
+	int fd, err = 0;
+	ssize_t n;
+
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, strlen(val));
+	if (n < 0)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
 /* Read a parameter as a string (trailing newline removed). */
 static inline int zw_param_get(const char *name, char *buf, size_t len)
 {
@@ -248,18 +264,9 @@ static inline int zw_param_get(const char *name, char *buf, size_t len)
 static inline int zw_param_set(const char *name, const char *val)
 {
 	char path[512];
-	ssize_t n;
-	int fd, err = 0;
 
 	snprintf(path, sizeof(path), ZW_PARAMS "%s", name);
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, val, strlen(val));
-	if (n < 0)
-		err = -errno;
-	close(fd);
-	return err;
+	return zw_write_str(path, val);
 }
 
 /* A field of /proc/vmstat, or -1. */
@@ -548,22 +555,6 @@ static inline size_t zw_region_verify(struct zw_region *r)
 		if (!zw_check_page(r, i))
 			bad++;
 	return bad;
-}
-
-/* Write a string to a file; 0 or -errno of the open or the write. */
-static inline int zw_write_str(const char *path, const char *val)
-{
-	int fd, err = 0;
-	ssize_t n;
-
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -errno;
-	n = write(fd, val, strlen(val));
-	if (n < 0)
-		err = -errno;
-	close(fd);
-	return err;
 }
 
 static inline int zw_file_exists(const char *path)
