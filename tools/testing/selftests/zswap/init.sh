@@ -4,7 +4,8 @@
 # /init of the zswap selftest initramfs.  Kernel command line:
 #   zswaptest.run=PROG[,PROG...]  programs in /bin to run in order; a '+' in
 #                                 PROG stands for a space (arguments)
-#   zswaptest.swap=0              do not turn on the swap disk (/dev/vda)
+#   zswaptest.swap=0              do not turn on the swap disk
+#   zswaptest.swapdev=DEV         the swap disk (default /dev/vda)
 # Program output goes to the second serial port (ttyS1) when there is one,
 # so that it never interleaves with kernel messages on the console (ttyS0).
 # Each program's exit code is printed as "zswaptest: exit PROG RC"; the last
@@ -17,11 +18,12 @@ mount -t debugfs none /sys/kernel/debug
 mount -t tmpfs none /tmp
 mkdir -p /sys/fs/cgroup && mount -t cgroup2 cgroup2 /sys/fs/cgroup
 
-run= swap=1
+run= swap=1 dev=/dev/vda
 for arg in $(cat /proc/cmdline); do
 	case $arg in
 	zswaptest.run=*) run=${arg#zswaptest.run=} ;;
 	zswaptest.swap=*) swap=${arg#zswaptest.swap=} ;;
+	zswaptest.swapdev=*) dev=${arg#zswaptest.swapdev=} ;;
 	esac
 done
 
@@ -33,11 +35,11 @@ exec > "$out" 2>&1
 
 echo "zswaptest: begin $(uname -r) cpus=$(grep -c ^processor /proc/cpuinfo)"
 if [ "$swap" = 1 ]; then
-	if [ -b /dev/vda ] && mkswap /dev/vda >/dev/null && swapon /dev/vda; then
+	if [ -b "$dev" ] && mkswap "$dev" >/dev/null && swapon "$dev"; then
 		kb=$(awk '/SwapTotal/ {print $2}' /proc/meminfo)
-		echo "zswaptest: swap on /dev/vda ($kb kB)"
+		echo "zswaptest: swap on $dev ($kb kB)"
 	else
-		echo "zswaptest: error: cannot turn on swap on /dev/vda"
+		echo "zswaptest: error: cannot turn on swap on $dev"
 	fi
 fi
 for prog in $(echo "$run" | tr ',' ' '); do

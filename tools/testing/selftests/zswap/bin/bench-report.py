@@ -125,14 +125,16 @@ counters = ['guest_s', 'elapsed_s', 'sys_s', 'zswpout', 'zswpin', 'pswpout', 'ps
             'final_stored_pages', 'density', 'pgmajfault', 'swap_ra', 'swap_ra_hit',
             'workingset_refault_anon', 'pgsteal_kswapd', 'pgsteal_direct']
 
+DISKS = {'pmem': 'dm-linear over memmap pmem (in-guest, synchronous)',
+         'virtio': 'virtio-blk (host-completed)'}
 now = datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')
 lines = []
 lines.append('zswap benchmark: Linux %s base (%s) vs the series, %s' %
              (env('BENCH_BASE_VERSION', '?'), env('BENCH_BASE_SOURCE', '?'), now))
-lines.append('%s MiB guests, -icount shift=0,sleep=off, 1 vCPU, %s pairs A B A B, seed %s, '
-             'scale %s%%, W2/W3 warm set %s%% of RAM' %
+lines.append('%s MiB guests, -icount shift=0,sleep=off, 1 vCPU, %s pairs A B A B, seeds %s.., '
+             'scale %s%%, W2/W3 warm set %s%% of RAM, swap on %s' %
              (env('BENCH_MEM'), env('BENCH_PAIRS'), env('SEED'), env('BENCH_SCALE'),
-              env('BENCH_WARM_PCT', '80')))
+              env('BENCH_WARM_PCT', '80'), DISKS.get(env('BENCH_DISK', 'virtio'), '?')))
 lines.append('ratios are B/A: patched/vanilla (W4: exclusive loads on/off, patched kernel)')
 lines.append('guest time = CPU time of all guest tasks (instructions); modelled = guest time'
              ' + pswpin x read + pswpout x write')
@@ -210,6 +212,7 @@ meta = {
     'guest_mem_mib': int(env('BENCH_MEM', '0')), 'pairs': int(env('BENCH_PAIRS', '0')),
     'seed': env('SEED'), 'scale_percent': int(env('BENCH_SCALE', '100')),
     'warm_percent': int(env('BENCH_WARM_PCT', '80')),
+    'swap_disk': env('BENCH_DISK', 'virtio'),
     'qemu': '-accel tcg -icount shift=0,sleep=off -smp 1',
     'latency_us': {'nvme_read': lat['nvme'][0], 'nvme_write': lat['nvme'][1],
                    'cloud_read': lat['cloud'][0], 'cloud_write': lat['cloud'][1]},

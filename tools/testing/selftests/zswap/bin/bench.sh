@@ -11,6 +11,14 @@
 # (A) and on (B).  bench-report.py turns the runs into the table, the
 # results file and the plot, all in $BUILD/bench/.
 #
+# A guest run is deterministic: icount makes time count instructions, the
+# guest clock starts at a fixed date (its random pool is seeded from it)
+# and the swap disk completes requests inside the guest (BENCH_DISK=pmem).
+# The same kernel, seed and settings give the same counters to the
+# instruction, so the bench repeats exactly; pair k uses seed SEED+k-1, so
+# that the pairs sample different page mixes and access orders, and their
+# range shows how much a result depends on them.
+#
 # Settings (environment):
 #   BENCH_PAIRS      A/B pairs per workload (3)
 #   BENCH_MEM        guest RAM in MiB (96); working sets are about 3x this
@@ -19,7 +27,14 @@
 #                    quick trials only, the goals assume 100
 #   BENCH_WARM_PCT   W2/W3 warm set in percent of guest RAM (80): where it
 #                    sits against RAM and RAM + pool decides who wins
-#   SEED             workload seed (1)
+#   BENCH_DISK       the swap disk (pmem): pmem, guest memory set aside
+#                    under dm-linear, completes each request inside the
+#                    guest's own instruction stream, so two runs see the
+#                    same I/O timing; virtio, a sparse image on virtio-blk,
+#                    completes when the host's thread does, which moves
+#                    reclaim's choices from run to run (pswpin varied by
+#                    10% between identical runs)
+#   SEED             workload seed of the first pair (1)
 #   NVME_READ_US, NVME_WRITE_US    modelled device 1 (80, 20) per 4 KiB
 #   CLOUD_READ_US, CLOUD_WRITE_US  modelled device 2 (500, 500) per 4 KiB
 #   BENCH_TIMEOUT    hard limit per guest in seconds (900)
@@ -36,6 +51,11 @@ NVME_WRITE_US=${NVME_WRITE_US:-20}
 CLOUD_READ_US=${CLOUD_READ_US:-500}
 CLOUD_WRITE_US=${CLOUD_WRITE_US:-500}
 TIMEOUT=${BENCH_TIMEOUT:-900}
+DISK=${BENCH_DISK:-pmem}
+case $DISK in
+pmem|virtio) ;;
+*) zs_die "BENCH_DISK is pmem or virtio, not '$DISK'" ;;
+esac
 case $PAIRS$MEM$SCALE$WARM_PCT$SEED$TIMEOUT in
 *[!0-9]*) zs_die "BENCH_PAIRS, BENCH_MEM, BENCH_SCALE, BENCH_WARM_PCT, SEED and" \
 		"BENCH_TIMEOUT take whole numbers" ;;
@@ -101,13 +121,16 @@ workload_def()
 }
 
 base_version=$(zs_tree_version "$ZS_TREE")
-zs_log "bench: Linux $base_version, $PAIRS pairs of $WORKLOADS, ${MEM} MiB guests, scale $SCALE%"
+zs_log "bench: Linux $base_version, $PAIRS pairs of $WORKLOADS, ${MEM} MiB guests," \
+	"scale $SCALE%, swap on $DISK"
 nfail=0
 for w in $WORKLOADS; do
 	workload_def "$w"
-	prog="zswap_bench+-n+$w+-c+$cold+-w+$warm+-p+$passes+-W+$wevery$order+-x+$mix+-s+$SEED"
 	swap=$(( (cold + warm) * 2 + 64 ))
 	for pair in $(seq 1 "$PAIRS"); do
+		seed=$((SEED + pair - 1))
+		prog="zswap_bench+-n+$w+-c+$cold+-w+$warm+-p+$passes+-W+$wevery$order"
+		prog="$prog+-x+$mix+-s+$seed"
 		for side in A B; do
 			if [ $side = A ]; then
 				kernel=$ka kind=vanilla extra=$a_extra
@@ -118,7 +141,7 @@ for w in $WORKLOADS; do
 			name=bench-$w-$pair$side
 			append="$common zswap.zpool=$zpool zswap.max_pool_percent=$mpp $extra"
 			"$ZS_BIN/vm.sh" --kernel "$kernel" --name "$name" --icount --mem "${MEM}M" \
-				--swap "$swap" --append "$append" --run "$prog" \
+				--swap "$swap" --swap-dev "$DISK" --append "$append" --run "$prog" \
 				--timeout "$TIMEOUT" \
 				--initrd "$initrd" >/dev/null 2>"$BUILD/vm-$name.err"
 			rc=$?
@@ -132,7 +155,8 @@ for w in $WORKLOADS; do
 				line="bench-result: name=$w failed=1"
 			fi
 			secs=$(cat "$vmdir/seconds" 2>/dev/null)
-			echo "workload=$w pair=$pair side=$side kernel=$kind append=\"$append\"" \
+			echo "workload=$w pair=$pair side=$side kernel=$kind seed=$seed" \
+				"append=\"$append\"" \
 				"wall_s=$secs ${line#bench-result: }" >> "$runs"
 			key='busy_ns=[0-9]*\|pswpin=[0-9]*\|peak_pool_total_size=[0-9]*'
 			zs_log "$name ($kind) done in ${secs}s:" \
@@ -144,7 +168,8 @@ t_end=$(date +%s)
 
 BENCH_BASE_SOURCE=$(cat "$ZS_TREE/.git/zswap-base-source" 2>/dev/null)
 export BENCH_BASE_VERSION=$base_version BENCH_BASE_SOURCE
-export BENCH_PAIRS=$PAIRS BENCH_MEM=$MEM BENCH_SCALE=$SCALE BENCH_WARM_PCT=$WARM_PCT SEED
+export BENCH_DISK=$DISK BENCH_PAIRS=$PAIRS BENCH_MEM=$MEM BENCH_SCALE=$SCALE
+export BENCH_WARM_PCT=$WARM_PCT SEED
 export NVME_READ_US NVME_WRITE_US CLOUD_READ_US CLOUD_WRITE_US
 export BENCH_CONFIG_FRAGMENT=$ZS_TESTDIR/configs/bench.config
 export BENCH_CONFIG_COMMON=$ZS_TESTDIR/config

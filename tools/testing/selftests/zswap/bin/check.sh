@@ -56,6 +56,17 @@ tier_frame()
 		fail "frame/refuses-non-6.1-tree: got '$msg'"
 	fi
 	rm -rf "$fake" "$out/fake-build"
+	# The bench refuses bad settings before it builds or boots anything.
+	local m1 m2 r1 r2
+	m1=$(BENCH_DISK=floppy BUILD=$out/fake-build "$ZS_BIN/bench.sh" 2>&1); r1=$?
+	m2=$(BENCH_PAIRS=three BUILD=$out/fake-build "$ZS_BIN/bench.sh" 2>&1); r2=$?
+	if [ $r1 -ne 0 ] && [[ $m1 == *"BENCH_DISK is pmem or virtio, not 'floppy'"* ]] &&
+	   [ $r2 -ne 0 ] && [[ $m2 == *"take whole numbers"* ]]; then
+		echo "PASS frame/bench-refuses-bad-settings" | record
+	else
+		fail "frame/bench-refuses-bad-settings: got '$m1' and '$m2'"
+	fi
+	rm -rf "$out/fake-build"
 }
 
 # checkpatch --strict on the series' own C files.

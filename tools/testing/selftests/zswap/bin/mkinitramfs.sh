@@ -26,6 +26,13 @@ chmod 755 "$root/init"
 for p in "$out"/*; do
 	[ -x "$p" ] && [ -f "$p" ] && cp "$p" "$root/bin/"
 done
-(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) > "$BUILD/initramfs.cpio" ||
+# The same files make the same archive, byte for byte: fixed times, owner
+# and inode numbers.  The kernel's unpacker hashes inode numbers, so a
+# fresh numbering alone changes the instructions a boot takes, and with
+# them a benchmark run under icount (bin/bench.sh).
+find "$root" -exec touch -h -d 2026-01-01T00:00:00Z {} + ||
+	zs_die "cannot set the times of $root"
+(cd "$root" && find . | LC_ALL=C sort |
+	cpio -o -H newc --quiet --reproducible -R 0:0) > "$BUILD/initramfs.cpio" ||
 	zs_die "cannot write $BUILD/initramfs.cpio"
 echo "$BUILD/initramfs.cpio"

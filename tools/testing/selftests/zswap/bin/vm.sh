@@ -13,18 +13,29 @@
 #   --smp N           vCPUs (default 2)
 #   --mem SIZE        guest RAM (default 256M)
 #   --swap MIB        swap disk size in MiB (default 1024; 0: none)
+#   --swap-dev KIND   virtio: a sparse image on virtio-blk (default);
+#                     pmem: guest memory above --mem set aside as legacy
+#                     pmem (memmap=) under a dm-linear device, a disk whose
+#                     requests complete synchronously inside the guest, so
+#                     that under --icount a run does not depend on when the
+#                     host finishes I/O (dm-linear keeps the swap cache and
+#                     readahead: pmem itself would be SWP_SYNCHRONOUS_IO)
 #   --timeout SEC     hard limit for the whole guest run (default 900)
 #   --boot-timeout SEC  limit for the kernel to boot and /init to start the
 #                     programs (default 240); a guest stuck in boot is
 #                     killed then rather than at --timeout
 #   --icount          count instructions as time (-icount shift=0,sleep=off;
-#                     forces one vCPU): for benchmarks
+#                     forces one vCPU), and start the guest's clock at a
+#                     fixed date on virtual time, so that its random pool,
+#                     seeded from the clock, is the same on every boot:
+#                     for benchmarks
 #   --live            echo the programs' output while the guest runs
 #   --initrd CPIO     use this initramfs instead of building one
 # Exit status: 0 when the run passed.
 . "$(dirname "$0")/common.sh"
 
 kernel= name=run run= append= smp=2 mem=256M swap=1024 timeout=900 icount= live= initrd=
+swap_dev=virtio
 boot_timeout=240
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -35,6 +46,7 @@ while [ $# -gt 0 ]; do
 	--smp) smp=$2; shift ;;
 	--mem) mem=$2; shift ;;
 	--swap) swap=$2; shift ;;
+	--swap-dev) swap_dev=$2; shift ;;
 	--timeout) timeout=$2; shift ;;
 	--boot-timeout) boot_timeout=$2; shift ;;
 	--icount) icount=1 ;;
@@ -48,6 +60,15 @@ done
 case $smp$swap$timeout in
 *[!0-9]*) zs_die "vm.sh: --smp, --swap and --timeout take whole numbers" ;;
 esac
+case $swap_dev in
+virtio) ;;
+pmem)	mem_mib=${mem%M}
+	case $mem_mib in
+	''|*[!0-9]*) zs_die "vm.sh: --swap-dev pmem wants --mem in MiB (e.g. 96M), not '$mem'" ;;
+	esac
+	[ "$swap" -gt 0 ] || zs_die "vm.sh: --swap-dev pmem needs a --swap size" ;;
+*) zs_die "vm.sh: --swap-dev is virtio or pmem, not '$swap_dev'" ;;
+esac
 "$ZS_BIN/deps.sh" vm || exit 1
 [ -n "$initrd" ] || initrd=$("$ZS_BIN/mkinitramfs.sh") || exit 1
 
@@ -55,19 +76,27 @@ dir=$BUILD/vm/$name
 rm -rf "$dir"
 mkdir -p "$dir" || zs_die "cannot create $dir"
 qemu=(qemu-system-x86_64 -accel tcg -nodefaults -display none -no-reboot
-      -bios qboot.rom -m "$mem" -kernel "$kernel" -initrd "$initrd"
+      -bios qboot.rom -kernel "$kernel" -initrd "$initrd"
       -serial "file:$dir/console.log" -serial "file:$dir/output.log")
 if [ -n "$icount" ]; then
 	smp=1
-	qemu+=(-icount shift=0,sleep=off)
+	qemu+=(-icount shift=0,sleep=off -rtc base=2026-01-01T00:00:00,clock=vm)
 fi
 qemu+=(-smp "$smp")
-if [ "$swap" -gt 0 ]; then
+if [ "$swap_dev" = pmem ]; then
+	# RAM above --mem becomes pmem0; the kernel never sees it as RAM.
+	qemu+=(-m "$((mem_mib + swap))M")
+	append="$append memmap=${swap}M!${mem_mib}M dm-mod.waitfor=/dev/pmem0"
+	append="$append dm-mod.create=\"zswapdisk,,,rw,0 $((swap * 2048)) linear /dev/pmem0 0\""
+	append="$append zswaptest.swapdev=/dev/dm-0"
+elif [ "$swap" -gt 0 ]; then
+	qemu+=(-m "$mem")
 	truncate -s "${swap}M" "$dir/swap.img" 2>/dev/null ||
 		zs_die "cannot create the ${swap} MiB swap image $dir/swap.img" \
 			"(disk full or not writable?)"
 	qemu+=(-drive "file=$dir/swap.img,if=virtio,format=raw,cache=unsafe")
 else
+	qemu+=(-m "$mem")
 	append="$append zswaptest.swap=0"
 fi
 cmdline="console=ttyS0 panic=-1 $append"
@@ -76,7 +105,8 @@ qemu+=(-append "$cmdline")
 printf '%q ' "${qemu[@]}" > "$dir/qemu-cmd"
 echo >> "$dir/qemu-cmd"
 
-zs_log "booting $name: smp=$smp mem=$mem swap=${swap}M${icount:+ icount} timeout=${timeout}s"
+zs_log "booting $name: smp=$smp mem=$mem swap=${swap}M ($swap_dev)${icount:+ icount}" \
+	"timeout=${timeout}s"
 zs_log "  cmdline: $cmdline"
 start=$(date +%s)
 : > "$dir/output.log"
