@@ -221,7 +221,7 @@ static void zbud_put_page(struct zbud_pool *pool, struct zbud_header *zhdr)
 	VM_WARN_ON_ONCE_PAGE(!zbud_page_empty(zhdr), page);
 	VM_WARN_ON_ONCE_PAGE(!list_empty(&zhdr->buddy) ||
 			     !list_empty(&zhdr->lru), page);
-	pool->pages_nr--;
+	WRITE_ONCE(pool->pages_nr, pool->pages_nr - 1);
 	/* The count is already zero: hand the page straight back. */
 	__folio_put(page_folio(page));
 }
@@ -377,7 +377,7 @@ static int zbud_alloc(struct zbud_pool *pool, size_t size, gfp_t gfp,
 		/* The allocator's reference is the new buddy's. */
 		zhdr = zbud_init_page(page);
 		spin_lock(&pool->lock);
-		pool->pages_nr++;
+		WRITE_ONCE(pool->pages_nr, pool->pages_nr + 1);
 	}
 
 	slot = zhdr->first_chunks ? ZBUD_LAST : ZBUD_FIRST;
@@ -438,11 +438,16 @@ static void zbud_free(struct zbud_pool *pool, unsigned long handle)
  * callback, unless its owner freed it meanwhile.  @handle was encoded when
  * the page was taken for reclaim; as nothing can be allocated into the page
  * since, the slot being in use means it still holds that same object.
+ *
+ * -ENOENT is zbud's own "the LRU is empty"; a callback that fails with it
+ * (say, its object is being freed) failed to empty this page, and that is
+ * reported as -EAGAIN, so that the failure is not taken for an empty pool.
  */
 static int zbud_evict_slot(struct zbud_pool *pool, struct zbud_header *zhdr,
 			   enum zbud_slot slot, unsigned long handle)
 {
 	bool live;
+	int ret;
 
 	if (!handle)
 		return 0;
@@ -451,7 +456,8 @@ static int zbud_evict_slot(struct zbud_pool *pool, struct zbud_header *zhdr,
 	spin_unlock(&pool->lock);
 	if (!live)
 		return 0;
-	return pool->ops->evict(pool->zpool, handle);
+	ret = pool->ops->evict(pool->zpool, handle);
+	return ret == -ENOENT ? -EAGAIN : ret;
 }
 
 /*
@@ -522,7 +528,8 @@ static int zbud_reclaim_one(struct zbud_pool *pool)
  * attempts (others freed what was left); -EINVAL if the pool has no evict
  * callback or @retries is 0; -EBUSY if the pool is being destroyed;
  * -ENOENT if the LRU is empty to start with; otherwise the evict callback's
- * last error, or -EAGAIN if it reported success without freeing.
+ * last error (-EAGAIN for its -ENOENT), or -EAGAIN if it reported success
+ * without freeing.
  */
 static int zbud_reclaim_page(struct zbud_pool *pool, unsigned int retries)
 {

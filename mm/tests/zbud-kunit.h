@@ -411,6 +411,13 @@ static int zbud_test_ok_evict(struct zbud_test_ctx *ctx,
 	return 0;
 }
 
+/* Fails, first busy and then with -ENOENT ("my object is going away"). */
+static int zbud_test_gone_evict(struct zbud_test_ctx *ctx,
+				unsigned long handle)
+{
+	return ctx->evict_calls++ ? -ENOENT : -EBUSY;
+}
+
 static void zbud_test_lru_empties(struct kunit *test)
 {
 	struct zbud_test_ctx *ctx = zbud_test_ctx_new(test,
@@ -445,7 +452,24 @@ static void zbud_test_lru_empties(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, zbud_zpool_shrink(pool, 3, &reclaimed), 0);
 	KUNIT_EXPECT_EQ(test, reclaimed, 2U);
 	KUNIT_EXPECT_EQ(test, ctx->evict_calls, 2);
-	zbud_test_destroy(test, pool);
+
+	/*
+	 * A callback's -ENOENT is a failure to empty the page, not zbud's
+	 * "LRU empty": neither success after a first failed attempt nor an
+	 * empty pool.
+	 */
+	ctx->evict = zbud_test_gone_evict;
+	ctx->evict_calls = 0;
+	zbud_test_alloc(test, pool, ZBUD_MAX_SIZE);
+	zbud_test_alloc(test, pool, ZBUD_MAX_SIZE);
+	KUNIT_EXPECT_EQ(test, zbud_reclaim_page(pool, 2), -EAGAIN);
+	KUNIT_EXPECT_EQ(test, ctx->evict_calls, 2);
+	KUNIT_EXPECT_EQ(test, pool->pages_nr, 2UL);
+	ctx->evict_calls = 1;
+	KUNIT_EXPECT_EQ(test, zbud_zpool_shrink(pool, 1, &reclaimed), -EAGAIN);
+	KUNIT_EXPECT_EQ(test, reclaimed, 0U);
+	KUNIT_EXPECT_EQ(test, pool->pages_nr, 2UL);
+	KUNIT_EXPECT_EQ(test, zbud_destroy_pool(pool), 2UL);
 
 	/* A pool without an evict callback cannot reclaim. */
 	pool = zbud_create_pool(GFP_KERNEL, NULL, NULL);
