@@ -1094,9 +1094,12 @@ static int zswap_writeback_entry(struct zswap_entry *entry,
 	 * Move to the tail of the inactive list once written, so that the
 	 * page is the next one freed.  The rotation at writeback end only
 	 * moves pages that are on the LRU, and the new page still sits in
-	 * this CPU's LRU add batch: drain it.  Otherwise the page, which
+	 * an LRU add batch: drain this CPU's.  Otherwise the page, which
 	 * __read_swap_cache_async() may even have activated as a refault,
 	 * waits a whole LRU cycle and pushes out pages that are in use.
+	 * Best effort: shrink_wq is unbound, and a worker that slept and
+	 * moved CPUs since the page was added drains the wrong batch; the
+	 * page then misses the rotation, nothing worse.
 	 */
 	SetPageReclaim(page);
 	lru_add_drain();
@@ -1187,7 +1190,10 @@ unpin_race:
 race:
 	zswap_writeback_race_skipped++;
 done:
-	/* The waiter only compares the address, @pool is not dereferenced */
+	/*
+	 * The caller's pool reference keeps @pool alive here; the waiter in
+	 * zswap_pool_destroy() only compares the address.
+	 */
 	if (atomic_dec_and_test(&pool->nr_inflight))
 		wake_up_var(&pool->nr_inflight);
 	return ret;
