@@ -27,7 +27,9 @@
  * Lock order: zswap_tree.lock -> zswap_pool.lru_lock, and
  * zswap_tree.lock -> zswap_pools_lock (freeing an entry may drop the last
  * reference of its pool).  The per-CPU compression mutex is never taken
- * with a spinlock held.
+ * with a spinlock held, and is taken in reclaim (a store), so nothing that
+ * may take the crypto API's scomp_lock (allocating or freeing a transform)
+ * runs under it.
  *
  * Originally written by Seth Jennings; this version owns its writeback LRU.
  */
@@ -366,6 +368,8 @@ static void (*zswap_kunit_reclaim_gap)(swp_entry_t swpentry);
 static void (*zswap_kunit_load_gap)(swp_entry_t swpentry);
 /* Called with a compression context's mutex just taken */
 static void (*zswap_kunit_ctx_gap)(struct crypto_acomp_ctx *ctx);
+/* Called by a context's teardown just before it frees the transform */
+static void (*zswap_kunit_ctx_free_gap)(struct crypto_acomp_ctx *ctx);
 static bool zswap_kunit_fail_entry_alloc;
 static bool zswap_kunit_fail_zpool_alloc;
 #define zswap_call_writeback(e, t)	READ_ONCE(zswap_writeback_fn)(e, t)
@@ -609,10 +613,11 @@ static struct zswap_entry *zswap_lru_take_coldest(struct zswap_pool *pool,
  * migrate to another CPU.  Meanwhile the CPU they started on may go
  * offline, and its teardown callback - which runs on another CPU, so
  * disabling migration does not exclude it - would free the transform under
- * them.  Hence the teardown takes the same mutex before freeing and leaves
- * req == NULL behind; users check req once they hold the mutex, and if the
- * context died meanwhile they retry on the CPU they now run on.  The
- * per-CPU memory holding the mutex itself lives as long as the pool.
+ * them.  Hence the teardown takes the same mutex to unpublish the context,
+ * leaving req == NULL behind, and frees the transform after dropping it;
+ * users check req once they hold the mutex, and if the context died
+ * meanwhile they retry on the CPU they now run on.  The per-CPU memory
+ * holding the mutex itself lives as long as the pool.
  ********************************************************************/
 
 static int zswap_cpu_comp_prepare(unsigned int cpu, struct hlist_node *node)
@@ -665,22 +670,46 @@ free_buffer:
 	return ret;
 }
 
+/**
+ * zswap_cpu_comp_dead() - tear down a pool's compression context of a CPU
+ * @cpu:  the CPU that went offline (or every CPU, when the pool goes)
+ * @node: the pool's CPU hotplug instance
+ *
+ * Waits for a user that started on @cpu before it went away, then takes
+ * the transform, request and buffer out of the context under its mutex,
+ * and frees them only once the mutex is dropped.  Freeing a transform
+ * takes the crypto layer's scomp_lock, under which a new transform's
+ * scratch buffers are vmalloc()ed; that allocation may reclaim, reclaim
+ * may store to zswap, and a store takes a context mutex.  Freeing under
+ * the mutex would close that cycle, between a CPU going offline (or a
+ * pool being destroyed) and any pool being created.
+ *
+ * Return: 0.
+ */
 static int zswap_cpu_comp_dead(unsigned int cpu, struct hlist_node *node)
 {
 	struct zswap_pool *pool = hlist_entry(node, struct zswap_pool, node);
 	struct crypto_acomp_ctx *ctx = per_cpu_ptr(pool->acomp_ctx, cpu);
+	struct crypto_acomp *acomp;
+	struct acomp_req *req;
+	u8 *buffer;
 
-	/* Wait for a user that started on @cpu before it went away */
 	mutex_lock(&ctx->mutex);
-	if (ctx->req)
-		acomp_request_free(ctx->req);
+	req = ctx->req;
+	acomp = ctx->acomp;
+	buffer = ctx->buffer;
 	ctx->req = NULL;
-	if (ctx->acomp)
-		crypto_free_acomp(ctx->acomp);
 	ctx->acomp = NULL;
-	kfree(ctx->buffer);
 	ctx->buffer = NULL;
 	mutex_unlock(&ctx->mutex);
+
+	/* Nobody can reach them now; see above for why only now */
+	zswap_kunit_gap(ctx_free, ctx);
+	if (req)
+		acomp_request_free(req);
+	if (acomp)
+		crypto_free_acomp(acomp);
+	kfree(buffer);
 	return 0;
 }
 

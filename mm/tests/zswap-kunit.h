@@ -25,6 +25,7 @@
 #include <linux/delay.h>
 #include <linux/kthread.h>
 #include <linux/random.h>
+#include <linux/sched/mm.h>
 
 #define ZT_TYPE		(MAX_SWAPFILES - 1)
 #define ZT_MAX_REC	64
@@ -181,6 +182,7 @@ static void zt_exit(struct kunit *test)
 	zswap_kunit_reclaim_gap = NULL;
 	zswap_kunit_load_gap = NULL;
 	zswap_kunit_ctx_gap = NULL;
+	zswap_kunit_ctx_free_gap = NULL;
 	zswap_kunit_fail_entry_alloc = false;
 	zswap_kunit_fail_zpool_alloc = false;
 	WRITE_ONCE(zswap_writeback_fn, zswap_writeback_entry);
@@ -1025,6 +1027,80 @@ static void zswap_test_cpu_hotplug(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_stored_pages), 0);
 }
 
+/*
+ * 8. The teardown of a context frees its transform outside the context's
+ * mutex.  Freeing a transform takes scomp_lock, and scomp_lock is held
+ * over the vmalloc() of a new transform's scratch buffers, which may enter
+ * reclaim (lockdep learnt scomp_lock -> fs_reclaim when zswap made its
+ * first pool).  Reclaim stores to zswap, which takes a context mutex: tell
+ * lockdep so, as direct reclaim would, then take a CPU offline.  Freeing
+ * under the mutex adds ctx->mutex -> scomp_lock, and lockdep reports the
+ * cycle (the test then fails on "lock debugging went off"); the free seam
+ * also sees the mutex held.
+ */
+
+static atomic_t zt_free_seen, zt_free_locked;
+
+static void zt_ctx_free_gap(struct crypto_acomp_ctx *ctx)
+{
+	atomic_inc(&zt_free_seen);
+	if (mutex_is_locked(&ctx->mutex))
+		atomic_inc(&zt_free_locked);
+}
+
+static void zswap_test_cpu_dead_lock_order(struct kunit *test)
+{
+	struct crypto_acomp_ctx *ctx;
+	struct zswap_pool *pool;
+	unsigned int cpu;
+	int ret;
+
+	if (!IS_ENABLED(CONFIG_HOTPLUG_CPU) || num_online_cpus() < 2)
+		kunit_skip(test, "needs CPU hotplug and two CPUs");
+	cpu = cpumask_last(cpu_online_mask);
+	pool = zswap_pool_current_get();
+	KUNIT_ASSERT_NOT_NULL(test, pool);
+
+	/* A store from direct reclaim: fs_reclaim -> ctx->mutex */
+	ctx = per_cpu_ptr(pool->acomp_ctx, cpu);
+	fs_reclaim_acquire(GFP_KERNEL);
+	mutex_lock(&ctx->mutex);
+	mutex_unlock(&ctx->mutex);
+	fs_reclaim_release(GFP_KERNEL);
+
+	atomic_set(&zt_free_seen, 0);
+	atomic_set(&zt_free_locked, 0);
+	WRITE_ONCE(zswap_kunit_ctx_free_gap, zt_ctx_free_gap);
+	ret = remove_cpu(cpu);
+	WRITE_ONCE(zswap_kunit_ctx_free_gap, NULL);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	if (!ret)
+		KUNIT_EXPECT_EQ(test, add_cpu(cpu), 0);
+	KUNIT_EXPECT_TRUE(test, cpu_online(cpu));
+
+	/* One context per pool was torn down, none under its mutex */
+	KUNIT_EXPECT_GE(test, atomic_read(&zt_free_seen), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&zt_free_locked), 0);
+
+	/* The new context works */
+	ret = set_cpus_allowed_ptr(current, cpumask_of(cpu));
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	if (!ret) {
+		struct page *page = zt_alloc_page(test);
+		bool excl;
+
+		KUNIT_EXPECT_EQ(test, zt_store_text(page, 340, 340), 0);
+		clear_highpage(page);
+		KUNIT_EXPECT_EQ(test, zswap_load_page(ZT_TYPE, 340, page, false,
+						      &excl), 0);
+		KUNIT_EXPECT_TRUE(test, zt_check_text(page, 340));
+		zswap_frontswap_invalidate_page(ZT_TYPE, 340);
+		__free_page(page);
+		set_cpus_allowed_ptr(current, cpu_possible_mask);
+	}
+	zswap_pool_put(pool);
+}
+
 static struct kunit_case zswap_test_cases[] = {
 	KUNIT_CASE(zswap_test_lru_order),
 	KUNIT_CASE(zswap_test_writeback_invalidate_race),
@@ -1034,6 +1110,7 @@ static struct kunit_case zswap_test_cases[] = {
 	KUNIT_CASE(zswap_test_same_filled_and_rejects),
 	KUNIT_CASE(zswap_test_params),
 	KUNIT_CASE(zswap_test_cpu_hotplug),
+	KUNIT_CASE(zswap_test_cpu_dead_lock_order),
 	{}
 };
 
