@@ -103,6 +103,8 @@ static u64 zswap_duplicate_entry;
 static u64 zswap_exclusive_loads;
 /* LRU entries that were gone or replaced before reclaim could take them */
 static u64 zswap_writeback_race_skipped;
+/* Compressed entries that did not decompress (on load or writeback) */
+static u64 zswap_decompress_fail;
 
 /* Runs the shrink work items of all pools */
 static struct workqueue_struct *shrink_wq;
@@ -823,6 +825,10 @@ unlock:
  * @entry: a compressed entry the caller holds a reference on
  * @page:  the destination
  *
+ * Counts decompress_fail itself.  The data of such an entry is lost: the
+ * callers keep the entry, so that a load fails rather than reading the
+ * never written swap slot, and never write it back.
+ *
  * Return: 0, or -EIO if the data did not decompress to a full page.
  */
 static int zswap_decompress(struct zswap_entry *entry, struct page *page)
@@ -859,8 +865,10 @@ static int zswap_decompress(struct zswap_entry *entry, struct page *page)
 	zswap_acomp_ctx_unlock(ctx);
 
 	if (ret || dlen != PAGE_SIZE) {
-		pr_err_ratelimited("decompression failed for offset %lu: %d, %u bytes\n",
-				   swp_offset(entry->swpentry), ret, dlen);
+		zswap_decompress_fail++;
+		pr_warn_once("decompression failed for swap %u:%lu (%d, %u bytes); such pages are lost, see decompress_fail\n",
+			     swp_type(entry->swpentry),
+			     swp_offset(entry->swpentry), ret, dlen);
 		return -EIO;
 	}
 	return 0;
@@ -1114,6 +1122,11 @@ static int zswap_writeback_entry(struct zswap_entry *entry,
 	}
 	spin_unlock(&tree->lock);
 
+	/*
+	 * Nothing is written unless the data decompressed: a page that
+	 * failed would put garbage in the slot, and a later load would find
+	 * it there instead of an error.
+	 */
 	ret = zswap_decompress(entry, page);
 	if (ret)
 		goto abandon;
@@ -1151,7 +1164,9 @@ abandon:
  * Return: 0 when an entry was written back and dropped; -ENOENT when the
  * LRU is empty; -EAGAIN when the coldest entry went away or was replaced
  * while unlocked (nothing is touched then); otherwise the error of the
- * writeback, after which the entry, if still stored, goes back on the LRU.
+ * writeback, after which the entry, if still stored, goes back on the LRU;
+ * unless it was -EIO: an entry whose data is lost stays stored, so that
+ * its load fails, but is never tried again.
  */
 static int zswap_reclaim_entry(struct zswap_pool *pool)
 {
@@ -1205,7 +1220,7 @@ static int zswap_reclaim_entry(struct zswap_pool *pool)
 		/* Invalidated meanwhile? Then the tree's reference is gone */
 		if (zswap_rb_search(&tree->rbroot, swp_offset(swpentry)) == entry)
 			zswap_invalidate_entry(tree, entry);
-	} else if (!RB_EMPTY_NODE(&entry->rbnode)) {
+	} else if (ret != -EIO && !RB_EMPTY_NODE(&entry->rbnode)) {
 		/* Still stored: retry it later, not next */
 		zswap_lru_add(entry);
 	}
@@ -1642,7 +1657,9 @@ shrink:
  *             dropped if exclusive loads are on
  * @exclusive: set to true when the copy was dropped
  *
- * Return: 0 on success, -ENOENT if nothing is stored, -EIO on bad data.
+ * Return: 0 on success, -ENOENT if nothing is stored, -EIO on bad data
+ * (the entry is kept: the slot on the swap device was never written, so
+ * frontswap must not read it instead).
  */
 static int zswap_load_page(unsigned int type, pgoff_t offset,
 			   struct page *page, bool may_drop, bool *exclusive)
@@ -1819,6 +1836,8 @@ static int __init zswap_debugfs_init(void)
 			   &zswap_exclusive_loads);
 	debugfs_create_u64("writeback_race_skipped", 0444, root,
 			   &zswap_writeback_race_skipped);
+	debugfs_create_u64("decompress_fail", 0444, root,
+			   &zswap_decompress_fail);
 	return 0;
 }
 #else

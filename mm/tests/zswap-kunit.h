@@ -277,10 +277,10 @@ static void zswap_test_lru_order(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, zt_store_text(page, 4, 4), 0);
 	KUNIT_ASSERT_EQ(test, zt_store_text(page, 5, 5), 0);
 	zt_rec.nr = 0;
-	zt_rec.ret = -EIO;
-	KUNIT_EXPECT_EQ(test, zswap_reclaim_entry(pool), -EIO);
-	KUNIT_EXPECT_EQ(test, zswap_reclaim_entry(pool), -EIO);
-	KUNIT_EXPECT_EQ(test, zswap_reclaim_entry(pool), -EIO);
+	zt_rec.ret = -ENOMEM;
+	KUNIT_EXPECT_EQ(test, zswap_reclaim_entry(pool), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, zswap_reclaim_entry(pool), -ENOMEM);
+	KUNIT_EXPECT_EQ(test, zswap_reclaim_entry(pool), -ENOMEM);
 	KUNIT_ASSERT_EQ(test, zt_rec.nr, 3);
 	KUNIT_EXPECT_EQ(test, zt_rec.offsets[0], 4UL);
 	KUNIT_EXPECT_EQ(test, zt_rec.offsets[1], 5UL);
@@ -391,7 +391,7 @@ static int zt_race_invalidator(void *arg)
 		zswap_frontswap_invalidate_page(ZT_TYPE, off);
 		if (!(i % 3)) {
 			/* Alternate failing and succeeding writebacks */
-			WRITE_ONCE(zt_rec.ret, (i & 4) ? -EIO : 0);
+			WRITE_ONCE(zt_rec.ret, (i & 4) ? -ENOMEM : 0);
 			zswap_reclaim_entry(race->pool);
 		}
 		i++;
@@ -754,7 +754,7 @@ static void zswap_test_same_filled_and_rejects(struct kunit *test)
 	/* Failing writeback: counted, bounded, the entry kept */
 	reclaim_fail = zswap_reject_reclaim_fail;
 	zt_rec.nr = 0;
-	zt_rec.ret = -EIO;
+	zt_rec.ret = -ENOMEM;
 	zswap_max_pool_percent = 0;
 	KUNIT_EXPECT_EQ(test, zt_store_text(page, 28, 28), -ENOMEM);
 	flush_workqueue(shrink_wq);
@@ -1101,6 +1101,110 @@ static void zswap_test_cpu_dead_lock_order(struct kunit *test)
 	zswap_pool_put(pool);
 }
 
+/*
+ * 9. A compressed entry that does not decompress: the load fails with
+ * -EIO, which frontswap passes on (the page stays !Uptodate), not with
+ * "not stored", which would read the never written swap slot.  The entry
+ * stays, so that the next load fails too, and writeback never writes it.
+ */
+
+/* Overwrite the compressed bytes of the entry at @offset */
+static bool zt_corrupt(pgoff_t offset)
+{
+	struct zswap_tree *tree = zswap_trees[ZT_TYPE];
+	struct zswap_entry *entry;
+	u8 *dst;
+
+	spin_lock(&tree->lock);
+	entry = zswap_entry_find_get(tree, offset);
+	spin_unlock(&tree->lock);
+	if (!entry)
+		return false;
+	if (entry->length) {
+		dst = zpool_map_handle(entry->pool->zpool, entry->handle,
+				       ZPOOL_MM_WO);
+		memset(dst, 0xff, entry->length);
+		zpool_unmap_handle(entry->pool->zpool, entry->handle);
+	}
+	spin_lock(&tree->lock);
+	zswap_entry_put(tree, entry);
+	spin_unlock(&tree->lock);
+	return true;
+}
+
+/* The writeback step up to the write: decompress into a page */
+static int zt_decompress_writeback(struct zswap_entry *entry,
+				   struct zswap_tree *tree)
+{
+	struct page *page = alloc_page(GFP_KERNEL);
+	int ret;
+
+	if (!page)
+		return -ENOMEM;
+	zt_record_writeback(entry, tree);
+	ret = zswap_decompress(entry, page);
+	__free_page(page);
+	return ret;
+}
+
+static void zswap_test_decompress_fail(struct kunit *test)
+{
+	struct page *page = zt_alloc_page(test);
+	u64 fails = zswap_decompress_fail;
+	u64 written = zswap_written_back_pages;
+	struct zswap_pool *pool;
+	bool excl;
+
+	pool = zswap_pool_current_get();
+	KUNIT_ASSERT_NOT_NULL(test, pool);
+	zswap_exclusive_loads_enabled = true;
+
+	KUNIT_ASSERT_EQ(test, zt_store_text(page, 50, 50), 0);
+	KUNIT_ASSERT_TRUE(test, zt_corrupt(50));
+	clear_highpage(page);
+	KUNIT_EXPECT_EQ(test, zswap_load_page(ZT_TYPE, 50, page, true, &excl),
+			-EIO);
+	KUNIT_EXPECT_FALSE(test, excl);
+	KUNIT_EXPECT_EQ(test, zswap_decompress_fail, fails + 1);
+	/* Still stored, still failing: never "not stored" */
+	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_stored_pages), 1);
+	KUNIT_EXPECT_EQ(test, zswap_frontswap_load(ZT_TYPE, 50, page, &excl),
+			-EIO);
+	KUNIT_EXPECT_EQ(test, zswap_decompress_fail, fails + 2);
+
+	/* Writeback: nothing written, the entry kept but not tried again */
+	WRITE_ONCE(zswap_writeback_fn, zt_decompress_writeback);
+	KUNIT_EXPECT_EQ(test, zswap_reclaim_entry(pool), -EIO);
+	KUNIT_EXPECT_EQ(test, zt_rec.nr, 1);
+	KUNIT_EXPECT_EQ(test, zswap_decompress_fail, fails + 3);
+	KUNIT_EXPECT_EQ(test, zswap_written_back_pages, written);
+	KUNIT_EXPECT_EQ(test, zt_lru_len(pool), 0UL);
+	KUNIT_EXPECT_EQ(test, zswap_reclaim_entry(pool), -ENOENT);
+	KUNIT_EXPECT_EQ(test, zt_rec.nr, 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_stored_pages), 1);
+	KUNIT_EXPECT_EQ(test, zswap_load_page(ZT_TYPE, 50, page, true, &excl),
+			-EIO);
+	WRITE_ONCE(zswap_writeback_fn, zt_record_writeback);
+
+	/* Freeing the slot frees the entry */
+	zswap_frontswap_invalidate_page(ZT_TYPE, 50);
+	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_stored_pages), 0);
+	KUNIT_EXPECT_EQ(test, zswap_load_page(ZT_TYPE, 50, page, true, &excl),
+			-ENOENT);
+
+	/* An intact entry still loads and writes back */
+	KUNIT_ASSERT_EQ(test, zt_store_text(page, 51, 51), 0);
+	WRITE_ONCE(zswap_writeback_fn, zt_decompress_writeback);
+	KUNIT_EXPECT_EQ(test, zswap_reclaim_entry(pool), 0);
+	WRITE_ONCE(zswap_writeback_fn, zt_record_writeback);
+	KUNIT_EXPECT_EQ(test, zswap_written_back_pages, written + 1);
+	KUNIT_EXPECT_EQ(test, zswap_decompress_fail, fails + 4);
+	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_stored_pages), 0);
+
+	zswap_pool_put(pool);
+	__free_page(page);
+}
+
 static struct kunit_case zswap_test_cases[] = {
 	KUNIT_CASE(zswap_test_lru_order),
 	KUNIT_CASE(zswap_test_writeback_invalidate_race),
@@ -1111,6 +1215,7 @@ static struct kunit_case zswap_test_cases[] = {
 	KUNIT_CASE(zswap_test_params),
 	KUNIT_CASE(zswap_test_cpu_hotplug),
 	KUNIT_CASE(zswap_test_cpu_dead_lock_order),
+	KUNIT_CASE(zswap_test_decompress_fail),
 	{}
 };
 
