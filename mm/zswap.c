@@ -150,23 +150,38 @@ static const struct kernel_param_ops zswap_zpool_param_ops = {
 };
 module_param_cb(zpool, &zswap_zpool_param_ops, &zswap_zpool_type, 0644);
 
-/* Percentages: 0..100, anything else is refused */
-static int zswap_percent_param_set(const char *val,
-				   const struct kernel_param *kp);
-static const struct kernel_param_ops zswap_percent_param_ops = {
-	.set =		zswap_percent_param_set,
+/* Percentages: a value outside the parameter's range is refused */
+static int zswap_max_pool_param_set(const char *val,
+				    const struct kernel_param *kp);
+static const struct kernel_param_ops zswap_max_pool_param_ops = {
+	.set =		zswap_max_pool_param_set,
 	.get =		param_get_uint,
 };
 
-/* The maximum percentage of memory that the compressed pool can occupy */
-static unsigned int zswap_max_pool_percent = 20;
-module_param_cb(max_pool_percent, &zswap_percent_param_ops,
-		&zswap_max_pool_percent, 0644);
+static int zswap_accept_thr_param_set(const char *val,
+				      const struct kernel_param *kp);
+static const struct kernel_param_ops zswap_accept_thr_param_ops = {
+	.set =		zswap_accept_thr_param_set,
+	.get =		param_get_uint,
+};
 
-/* After the limit was hit, stores resume below this percentage of it */
+/* The most memory the compressed pool may occupy, in percent: 0..100 */
+static unsigned int zswap_max_pool_percent = 20;
+module_param_cb(max_pool_percent, &zswap_max_pool_param_ops,
+		&zswap_max_pool_percent, 0644);
+MODULE_PARM_DESC(max_pool_percent,
+		 "Most memory the compressed pool may use, in percent of RAM (0..100)");
+
+/*
+ * After the limit was hit, stores resume below this percentage of it:
+ * 1..100.  At 0 no size would be below it, and every refused store would
+ * make the shrink worker write back the whole pool.
+ */
 static unsigned int zswap_accept_thr_percent = 90;
-module_param_cb(accept_threshold_percent, &zswap_percent_param_ops,
+module_param_cb(accept_threshold_percent, &zswap_accept_thr_param_ops,
 		&zswap_accept_thr_percent, 0644);
+MODULE_PARM_DESC(accept_threshold_percent,
+		 "Once the pool limit was hit, stores resume below this percentage of it (1..100)");
 
 /* Store pages made of one repeated word as that word only */
 static bool zswap_same_filled_pages_enabled = true;
@@ -1473,8 +1488,10 @@ static int zswap_enabled_param_set(const char *val,
 	return 0;
 }
 
+/* Set a percentage in @min..100; anything else is refused, changing nothing */
 static int zswap_percent_param_set(const char *val,
-				   const struct kernel_param *kp)
+				   const struct kernel_param *kp,
+				   unsigned int min)
 {
 	unsigned int percent;
 	int ret;
@@ -1482,10 +1499,22 @@ static int zswap_percent_param_set(const char *val,
 	ret = kstrtouint(val, 10, &percent);
 	if (ret)
 		return ret;
-	if (percent > 100)
+	if (percent < min || percent > 100)
 		return -EINVAL;
 	WRITE_ONCE(*(unsigned int *)kp->arg, percent);
 	return 0;
+}
+
+static int zswap_max_pool_param_set(const char *val,
+				    const struct kernel_param *kp)
+{
+	return zswap_percent_param_set(val, kp, 0);
+}
+
+static int zswap_accept_thr_param_set(const char *val,
+				      const struct kernel_param *kp)
+{
+	return zswap_percent_param_set(val, kp, 1);
 }
 
 /********************************************************************

@@ -772,8 +772,23 @@ static void zswap_test_same_filled_and_rejects(struct kunit *test)
 
 static void zswap_test_params(struct kunit *test)
 {
-	static const char * const bad_percent[] = {
-		"101", "1000", "-1", "ten", "", "5%",
+	/* Each value, and what each parameter must make of it */
+	static const struct {
+		const char *val;
+		int max_ret, thr_ret;	/* 0 when accepted */
+		unsigned int percent;	/* the value then */
+	} percent[] = {
+		{ "101", -EINVAL, -EINVAL },
+		{ "1000", -EINVAL, -EINVAL },
+		{ "-1", -EINVAL, -EINVAL },
+		{ "ten", -EINVAL, -EINVAL },
+		{ "", -EINVAL, -EINVAL },
+		{ "5%", -EINVAL, -EINVAL },
+		/* No pool size is below a threshold of 0 */
+		{ "0", 0, -EINVAL, 0 },
+		{ "1", 0, 0, 1 },
+		{ "50\n", 0, 0, 50 },
+		{ "100", 0, 0, 100 },
 	};
 	char comp[CRYPTO_MAX_ALG_NAME], zpool[32];
 	unsigned int max = zswap_max_pool_percent;
@@ -801,26 +816,30 @@ static void zswap_test_params(struct kunit *test)
 					   &zswap_zpool_type, zpool), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_pool_count), pools);
 
-	for (i = 0; i < ARRAY_SIZE(bad_percent); i++) {
+	for (i = 0; i < ARRAY_SIZE(percent); i++) {
 		KUNIT_EXPECT_EQ_MSG(test,
-				    zt_set_param(&zswap_percent_param_ops,
+				    zt_set_param(&zswap_max_pool_param_ops,
 						 &zswap_max_pool_percent,
-						 bad_percent[i]),
-				    -EINVAL, "max_pool_percent=\"%s\"",
-				    bad_percent[i]);
+						 percent[i].val),
+				    percent[i].max_ret, "max_pool_percent=\"%s\"",
+				    percent[i].val);
+		KUNIT_EXPECT_EQ_MSG(test, zswap_max_pool_percent,
+				    percent[i].max_ret ? max : percent[i].percent,
+				    "max_pool_percent=\"%s\"", percent[i].val);
 		KUNIT_EXPECT_EQ_MSG(test,
-				    zt_set_param(&zswap_percent_param_ops,
+				    zt_set_param(&zswap_accept_thr_param_ops,
 						 &zswap_accept_thr_percent,
-						 bad_percent[i]),
-				    -EINVAL, "accept_threshold_percent=\"%s\"",
-				    bad_percent[i]);
+						 percent[i].val),
+				    percent[i].thr_ret,
+				    "accept_threshold_percent=\"%s\"",
+				    percent[i].val);
+		KUNIT_EXPECT_EQ_MSG(test, zswap_accept_thr_percent,
+				    percent[i].thr_ret ? thr : percent[i].percent,
+				    "accept_threshold_percent=\"%s\"",
+				    percent[i].val);
+		zswap_max_pool_percent = max;
+		zswap_accept_thr_percent = thr;
 	}
-	KUNIT_EXPECT_EQ(test, zswap_max_pool_percent, max);
-	KUNIT_EXPECT_EQ(test, zswap_accept_thr_percent, thr);
-	KUNIT_EXPECT_EQ(test, zt_set_param(&zswap_percent_param_ops,
-					   &zswap_accept_thr_percent, "50\n"), 0);
-	KUNIT_EXPECT_EQ(test, zswap_accept_thr_percent, 50U);
-	zswap_accept_thr_percent = thr;
 
 	KUNIT_EXPECT_EQ(test, zt_set_param(&zswap_enabled_param_ops,
 					   &zswap_enabled, "maybe"), -EINVAL);

@@ -7,6 +7,10 @@
  * "Empty" is a lone newline, what "echo > param" writes: a write of zero
  * bytes never reaches the parameter's setter.
  *
+ * accept_threshold_percent also refuses 0 (max_pool_percent takes it): no
+ * pool size is below a threshold of 0, so the shrink worker would write
+ * back the whole pool on every refused store.
+ *
  * Booleans are parsed by kstrtobool(), which looks at the first character
  * only ("1xyz" is true, "101" too); the values tried on them are those it
  * must refuse.
@@ -14,7 +18,7 @@
 #include "zswap_workload.h"
 #include "../kselftest_harness.h"
 
-enum ptype { P_BOOL, P_NAME, P_PERCENT };
+enum ptype { P_BOOL, P_NAME, P_PERCENT, P_THRESHOLD };
 
 struct pdesc {
 	const char *name;
@@ -26,7 +30,7 @@ static const struct pdesc params[] = {
 	{ "compressor", P_NAME },
 	{ "zpool", P_NAME },
 	{ "max_pool_percent", P_PERCENT },
-	{ "accept_threshold_percent", P_PERCENT },
+	{ "accept_threshold_percent", P_THRESHOLD },
 	{ "same_filled_pages_enabled", P_BOOL },
 	{ "non_same_filled_pages_enabled", P_BOOL },
 	{ "exclusive_loads", P_BOOL },
@@ -51,6 +55,11 @@ static const char * const bad_name[] = {
 static const char * const bad_percent[] = {
 	"101", "1000", "4294967296", "99999999999999999999", "abc", "ten",
 	"10abc", "0x10", "1.5", "50%", overlong_num,
+};
+
+/* Tried on thresholds on top of bad_percent */
+static const char * const bad_threshold[] = {
+	"0", "00",
 };
 
 FIXTURE(params) {
@@ -141,6 +150,9 @@ static void check_param(struct __test_metadata *_metadata, const struct pdesc *p
 	}
 	for (i = 0; i < n; i++, tried++)
 		bad += !try_bad(_metadata, p->name, list[i]);
+	if (p->type == P_THRESHOLD)
+		for (i = 0; i < ARRAY_SIZE(bad_threshold); i++, tried++)
+			bad += !try_bad(_metadata, p->name, bad_threshold[i]);
 	TH_LOG("%s: %zu bad values tried, %zu mishandled", p->name, tried, bad);
 	if (bad)
 		_metadata->passed = 0;
