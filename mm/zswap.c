@@ -89,8 +89,10 @@ static atomic_t zswap_pool_count = ATOMIC_INIT(0);
 static u64 zswap_pool_limit_hit;
 /* Entries written back to the swap device */
 static u64 zswap_written_back_pages;
-/* Reclaim of one entry failed in the shrink worker */
+/* Writebacks of an entry that failed (not counting races or an empty LRU) */
 static u64 zswap_reject_reclaim_fail;
+/* The compressor returned an error */
+static u64 zswap_reject_compress_fail;
 /* The compressed page was too big to be worth storing */
 static u64 zswap_reject_compress_poor;
 /* The zpool could not allocate room for the compressed page */
@@ -101,7 +103,7 @@ static u64 zswap_reject_kmemcache_fail;
 static u64 zswap_duplicate_entry;
 /* Loads that dropped the compressed copy (exclusive loads) */
 static u64 zswap_exclusive_loads;
-/* LRU entries that were gone or replaced before reclaim could take them */
+/* LRU entries that were gone or replaced before reclaim could write them */
 static u64 zswap_writeback_race_skipped;
 /* Compressed entries that did not decompress (on load or writeback) */
 static u64 zswap_decompress_fail;
@@ -389,6 +391,7 @@ static void (*zswap_kunit_ctx_gap)(struct crypto_acomp_ctx *ctx);
 static void (*zswap_kunit_ctx_free_gap)(struct crypto_acomp_ctx *ctx);
 static bool zswap_kunit_fail_entry_alloc;
 static bool zswap_kunit_fail_zpool_alloc;
+static bool zswap_kunit_fail_compress;
 #define zswap_call_writeback(e, t)	READ_ONCE(zswap_writeback_fn)(e, t)
 #define zswap_kunit_fail(what)		READ_ONCE(zswap_kunit_fail_##what)
 #define zswap_kunit_gap(where, arg)					\
@@ -767,7 +770,8 @@ static void zswap_acomp_ctx_unlock(struct crypto_acomp_ctx *ctx)
  * @handlep: where the zpool handle goes
  * @lenp:    where the compressed length goes
  *
- * Counts reject_compress_poor and reject_alloc_fail itself.
+ * Counts reject_compress_fail, reject_compress_poor and reject_alloc_fail
+ * itself.
  *
  * Return: 0, -EINVAL when the compressor failed, -ENOSPC when the result
  * is not smaller than a page or does not fit a zpool object, or the
@@ -796,9 +800,14 @@ static int zswap_compress(struct zswap_pool *pool, struct page *page,
 	 * One request at a time per context, so wait for it right away;
 	 * parallelism comes from each CPU having its own context.
 	 */
-	ret = crypto_wait_req(crypto_acomp_compress(ctx->req), &ctx->wait);
+	if (zswap_kunit_fail(compress))
+		ret = -EINVAL;
+	else
+		ret = crypto_wait_req(crypto_acomp_compress(ctx->req),
+				      &ctx->wait);
 	dlen = ctx->req->dlen;
 	if (ret) {
+		zswap_reject_compress_fail++;
 		ret = -EINVAL;
 		goto unlock;
 	}
@@ -1176,6 +1185,9 @@ abandon:
  * zswap_reclaim_entry() - write back the coldest entry of a pool
  * @pool: the pool, referenced by the caller
  *
+ * Counts each outcome once: written_back_pages, writeback_race_skipped
+ * for -EAGAIN, reject_reclaim_fail for the other errors but -ENOENT.
+ *
  * Return: 0 when an entry was written back and dropped; -ENOENT when the
  * LRU is empty; -EAGAIN when the coldest entry went away or was replaced
  * while unlocked (nothing is touched then); otherwise the error of the
@@ -1228,6 +1240,11 @@ static int zswap_reclaim_entry(struct zswap_pool *pool)
 	spin_unlock(&tree->lock);
 
 	ret = zswap_call_writeback(entry, tree);
+	/* Lost to an invalidate or a new store once the page was locked */
+	if (ret == -EAGAIN)
+		zswap_writeback_race_skipped++;
+	else if (ret)
+		zswap_reject_reclaim_fail++;
 
 	spin_lock(&tree->lock);
 	if (!ret) {
@@ -1296,12 +1313,11 @@ static void zswap_shrink_worker(struct work_struct *work)
 
 	do {
 		ret = zswap_reclaim_entry(pool);
-		if (ret) {
-			zswap_reject_reclaim_fail++;
-			if (ret == -ENOENT ||
-			    ++failures >= ZSWAP_MAX_RECLAIM_FAILURES)
-				break;
-		}
+		/* An empty LRU is no failure, only the end of this pool */
+		if (ret == -ENOENT)
+			break;
+		if (ret && ++failures >= ZSWAP_MAX_RECLAIM_FAILURES)
+			break;
 		cond_resched();
 	} while (!zswap_can_accept());
 
@@ -1845,6 +1861,8 @@ static int __init zswap_debugfs_init(void)
 			   &zswap_reject_alloc_fail);
 	debugfs_create_u64("reject_kmemcache_fail", 0444, root,
 			   &zswap_reject_kmemcache_fail);
+	debugfs_create_u64("reject_compress_fail", 0444, root,
+			   &zswap_reject_compress_fail);
 	debugfs_create_u64("reject_compress_poor", 0444, root,
 			   &zswap_reject_compress_poor);
 	debugfs_create_u64("written_back_pages", 0444, root,

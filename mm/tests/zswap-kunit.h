@@ -185,6 +185,7 @@ static void zt_exit(struct kunit *test)
 	zswap_kunit_ctx_free_gap = NULL;
 	zswap_kunit_fail_entry_alloc = false;
 	zswap_kunit_fail_zpool_alloc = false;
+	zswap_kunit_fail_compress = false;
 	WRITE_ONCE(zswap_writeback_fn, zswap_writeback_entry);
 	WRITE_ONCE(zswap_kunit_type, -1);
 
@@ -238,6 +239,7 @@ static void zswap_test_lru_order(struct kunit *test)
 	struct page *page = zt_alloc_page(test);
 	u64 written = zswap_written_back_pages;
 	u64 skipped = zswap_writeback_race_skipped;
+	u64 failed = zswap_reject_reclaim_fail;
 	int stored = atomic_read(&zswap_stored_pages);
 	struct zswap_pool *pool;
 	bool excl;
@@ -263,6 +265,8 @@ static void zswap_test_lru_order(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, zswap_reclaim_entry(pool), 0);
 	KUNIT_EXPECT_EQ(test, zswap_reclaim_entry(pool), 0);
 	KUNIT_EXPECT_EQ(test, zswap_reclaim_entry(pool), -ENOENT);
+	/* Neither a written back entry nor an empty LRU is a failure */
+	KUNIT_EXPECT_EQ(test, zswap_reject_reclaim_fail, failed);
 	KUNIT_ASSERT_EQ(test, zt_rec.nr, 3);
 	KUNIT_EXPECT_EQ(test, zt_rec.offsets[0], 1UL);
 	KUNIT_EXPECT_EQ(test, zt_rec.offsets[1], 3UL);
@@ -286,6 +290,8 @@ static void zswap_test_lru_order(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, zt_rec.offsets[1], 5UL);
 	KUNIT_EXPECT_EQ(test, zt_rec.offsets[2], 4UL);
 	KUNIT_EXPECT_EQ(test, zt_lru_len(pool), 2UL);
+	KUNIT_EXPECT_EQ(test, zswap_reject_reclaim_fail, failed + 3);
+	KUNIT_EXPECT_EQ(test, zswap_writeback_race_skipped, skipped);
 
 	/*
 	 * Invalidate the victim between the LRU and the tree lookup: reclaim
@@ -299,6 +305,8 @@ static void zswap_test_lru_order(struct kunit *test)
 	zswap_kunit_reclaim_gap = NULL;
 	KUNIT_EXPECT_EQ(test, zt_rec.nr, 0);
 	KUNIT_EXPECT_EQ(test, zswap_writeback_race_skipped, skipped + 2);
+	/* Races count as races only */
+	KUNIT_EXPECT_EQ(test, zswap_reject_reclaim_fail, failed + 3);
 	KUNIT_EXPECT_EQ(test, zt_lru_len(pool), 0UL);
 	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_stored_pages), stored);
 
@@ -726,6 +734,12 @@ static void zswap_test_same_filled_and_rejects(struct kunit *test)
 	zswap_kunit_fail_zpool_alloc = false;
 	KUNIT_EXPECT_EQ(test, zswap_reject_alloc_fail, n + 1);
 
+	n = zswap_reject_compress_fail;
+	zswap_kunit_fail_compress = true;
+	KUNIT_EXPECT_EQ(test, zt_store_text(page, 24, 24), -EINVAL);
+	zswap_kunit_fail_compress = false;
+	KUNIT_EXPECT_EQ(test, zswap_reject_compress_fail, n + 1);
+
 	n = zswap_reject_compress_poor;
 	p = kmap_local_page(page);
 	get_random_bytes(p, PAGE_SIZE);
@@ -734,8 +748,12 @@ static void zswap_test_same_filled_and_rejects(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, zswap_reject_compress_poor, n + 1);
 	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_stored_pages), 0);
 
-	/* Pool full: refused, and the shrink worker writes back */
+	/*
+	 * Pool full: refused, and the shrink worker writes back, until the
+	 * LRU is empty, which is not a failed writeback.
+	 */
 	KUNIT_ASSERT_EQ(test, zt_store_text(page, 26, 26), 0);
+	reclaim_fail = zswap_reject_reclaim_fail;
 	limit_hit = zswap_pool_limit_hit;
 	zt_rec.nr = 0;
 	zswap_max_pool_percent = 0;
@@ -745,6 +763,7 @@ static void zswap_test_same_filled_and_rejects(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, zt_rec.nr, 1);
 	KUNIT_EXPECT_EQ(test, zt_rec.offsets[0], 26UL);
 	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_stored_pages), 0);
+	KUNIT_EXPECT_EQ(test, zswap_reject_reclaim_fail, reclaim_fail);
 
 	/* Below the threshold again: stores resume */
 	zswap_max_pool_percent = zt_saved.max_percent;
