@@ -223,8 +223,9 @@ static void zt_invalidate_in_gap(swp_entry_t swpentry)
 static struct page *zt_gap_page;
 
 /*
- * Free the victim and store a same-filled page at its offset: without
- * KASAN's quarantine the new entry usually gets the victim's address.
+ * Free the victim and store a same-filled page at its offset.  Under
+ * KASAN's quarantine the new entry never gets the victim's address, so
+ * this only checks that the tree lookup tells them apart.
  */
 static void zt_replace_in_gap(swp_entry_t swpentry)
 {
@@ -232,6 +233,36 @@ static void zt_replace_in_gap(swp_entry_t swpentry)
 					swp_offset(swpentry));
 	memset(page_address(zt_gap_page), 0x5a, PAGE_SIZE);
 	zswap_store_page(swp_type(swpentry), swp_offset(swpentry), zt_gap_page);
+}
+
+/*
+ * What a free and a new same-filled store at the victim's offset look like
+ * when the new entry does get the victim's address: the victim turns, in
+ * place, into a same-filled entry, which the tree still maps there.
+ */
+static void zt_reuse_in_gap(swp_entry_t swpentry)
+{
+	struct zswap_tree *tree = zswap_trees[swp_type(swpentry)];
+	struct zswap_pool *pool = NULL;
+	struct zswap_entry *entry;
+	unsigned long handle = 0;
+
+	spin_lock(&tree->lock);
+	entry = zswap_rb_search(&tree->rbroot, swp_offset(swpentry));
+	if (entry && entry->length) {
+		pool = entry->pool;
+		handle = entry->handle;
+		entry->length = 0;
+		entry->pool = NULL;
+		entry->value = 0x5a5a5a5a5a5a5a5aUL;
+		atomic_inc(&zswap_same_filled_pages);
+	}
+	spin_unlock(&tree->lock);
+	if (pool) {
+		zpool_free(pool->zpool, handle);
+		zswap_pool_put(pool);
+		zswap_update_total_size();
+	}
 }
 
 static void zswap_test_lru_order(struct kunit *test)
@@ -311,9 +342,9 @@ static void zswap_test_lru_order(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_stored_pages), stored);
 
 	/*
-	 * The victim replaced at its offset by a new, same-filled entry:
-	 * reclaim must not take the newcomer for its victim, even at the
-	 * same address, and the newcomer's data must survive.
+	 * The victim replaced at its offset by a new, same-filled entry,
+	 * first at another address, then at the same one: reclaim must not
+	 * take the newcomer for its victim, and its data must survive.
 	 */
 	zt_gap_page = zt_alloc_page(test);
 	KUNIT_ASSERT_EQ(test, zt_store_text(page, 6, 6), 0);
@@ -327,6 +358,17 @@ static void zswap_test_lru_order(struct kunit *test)
 	zswap_frontswap_invalidate_page(ZT_TYPE, 6);
 	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_stored_pages), stored);
 	__free_page(zt_gap_page);
+
+	KUNIT_ASSERT_EQ(test, zt_store_text(page, 6, 6), 0);
+	zswap_kunit_reclaim_gap = zt_reuse_in_gap;
+	KUNIT_EXPECT_EQ(test, zswap_reclaim_entry(pool), -EAGAIN);
+	zswap_kunit_reclaim_gap = NULL;
+	KUNIT_EXPECT_EQ(test, zt_rec.nr, 0);
+	clear_highpage(page);
+	KUNIT_EXPECT_EQ(test, zswap_load_page(ZT_TYPE, 6, page, false, &excl), 0);
+	KUNIT_EXPECT_EQ(test, ((u8 *)page_address(page))[PAGE_SIZE - 1], 0x5a);
+	zswap_frontswap_invalidate_page(ZT_TYPE, 6);
+	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_stored_pages), stored);
 
 	zswap_pool_put(pool);
 	__free_page(page);
