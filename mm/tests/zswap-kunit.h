@@ -379,11 +379,20 @@ static void zswap_test_lru_order(struct kunit *test)
 #define ZT_RACE_OFFSETS	32
 #define ZT_RACE_SECS	6
 
+/*
+ * The two loaders store and load the same offsets, each store with new
+ * content, and check every load against what they just stored.  Like the
+ * swap cache page lock, @lock serialises a store and load of one offset;
+ * invalidation and reclaim run unserialised, as in the kernel.  A load may
+ * then find nothing, but never another store's copy.
+ */
 struct zt_race {
 	struct zswap_pool *pool;
 	unsigned long end;
 	atomic_t bad_data;
 	atomic_t loads;
+	atomic_t seq;
+	struct mutex lock[ZT_RACE_OFFSETS]; /* one per offset, see above */
 	struct completion done[3];
 };
 
@@ -395,16 +404,22 @@ static int zt_race_loader(void *arg, bool may_drop)
 	bool excl;
 
 	while (page && time_before(jiffies, race->end)) {
-		pgoff_t off = 100 + (i++ % ZT_RACE_OFFSETS);
+		unsigned int slot = i++ % ZT_RACE_OFFSETS;
+		pgoff_t off = 100 + slot;
+		/* Unique content for every store */
+		unsigned long seed = atomic_inc_return(&race->seq);
 
-		if (zt_store_text(page, off, off))
-			continue;
-		clear_highpage(page);
-		if (!zswap_load_page(ZT_TYPE, off, page, may_drop, &excl)) {
-			atomic_inc(&race->loads);
-			if (!zt_check_text(page, off))
-				atomic_inc(&race->bad_data);
+		mutex_lock(&race->lock[slot]);
+		if (!zt_store_text(page, off, seed)) {
+			clear_highpage(page);
+			if (!zswap_load_page(ZT_TYPE, off, page, may_drop,
+					     &excl)) {
+				atomic_inc(&race->loads);
+				if (!zt_check_text(page, seed))
+					atomic_inc(&race->bad_data);
+			}
 		}
+		mutex_unlock(&race->lock[slot]);
 		cond_resched();
 	}
 	if (page)
@@ -514,6 +529,8 @@ static void zswap_test_exclusive_race(struct kunit *test)
 	__free_page(page);
 
 	excl_before = zswap_exclusive_loads;
+	for (i = 0; i < ZT_RACE_OFFSETS; i++)
+		mutex_init(&race->lock[i]);
 	race->end = jiffies + ZT_RACE_SECS * HZ;
 	for (i = 0; i < 3; i++) {
 		struct task_struct *t;
