@@ -58,7 +58,6 @@
 #include <linux/swap.h>
 #include <linux/swapops.h>
 #include <linux/types.h>
-#include <linux/wait_bit.h>
 #include <linux/workqueue.h>
 #include <linux/writeback.h>
 #include <linux/zpool.h>
@@ -80,8 +79,6 @@ u64 zswap_pool_total_size;
 atomic_t zswap_stored_pages = ATOMIC_INIT(0);
 /* Of those, pages held as a single repeated word, without a zpool object */
 static atomic_t zswap_same_filled_pages = ATOMIC_INIT(0);
-/* Compressed entries on the writeback LRUs of all pools */
-static atomic_t zswap_lru_entries = ATOMIC_INIT(0);
 /* Pools alive: the current one plus old ones still holding entries */
 static atomic_t zswap_pool_count = ATOMIC_INIT(0);
 
@@ -99,7 +96,7 @@ static u64 zswap_reject_compress_poor;
 static u64 zswap_reject_alloc_fail;
 /* The entry metadata could not be allocated */
 static u64 zswap_reject_kmemcache_fail;
-/* A store found an older copy of the same offset, which it dropped */
+/* A store found an older copy of the same offset, which it replaced */
 static u64 zswap_duplicate_entry;
 /* Loads that dropped the compressed copy (exclusive loads) */
 static u64 zswap_exclusive_loads;
@@ -231,13 +228,15 @@ struct crypto_acomp_ctx {
  * is first on zswap_pools), one reference per compressed entry, one for a
  * queued @shrink_work, and short-lived ones taken by stores and parameter
  * changes.  When it drops to zero the pool leaves zswap_pools and
- * @release_work destroys it after an RCU grace period.  zswap_pool_destroy()
- * also cancels @shrink_work and waits for @nr_inflight reclaims to finish,
- * so no reclaim can run on a freed pool.
+ * @release_work destroys it after an RCU grace period.  Every reclaim runs
+ * under a pool reference (the shrink work's, or its caller's), so none can
+ * be running then; zswap_pool_destroy() only cancels @shrink_work, whose
+ * worker may still be returning after its final put.
  *
  * @lru holds every compressed entry of the pool (same-filled entries have no
  * pool), hottest first.  @lru, @nr_lru and the entries' lru links are
- * guarded by @lru_lock, which nests inside zswap_tree.lock.  The only place
+ * guarded by @lru_lock, which nests inside zswap_tree.lock; @nr_lru is
+ * also read locklessly, as a hint.  The only place
  * @lru_lock is taken without the tree lock is reclaim picking its victim,
  * which must then find the entry in the tree again before using it.
  */
@@ -249,7 +248,6 @@ struct zswap_pool {
 	struct work_struct release_work;
 	struct work_struct shrink_work;
 	struct hlist_node node;
-	atomic_t nr_inflight;
 	spinlock_t lru_lock; /* guards lru, nr_lru and the entries' links */
 	struct list_head lru;
 	unsigned long nr_lru;
@@ -499,7 +497,9 @@ static void zswap_free_entry(struct zswap_entry *entry)
 		obj_cgroup_put(entry->objcg);
 	}
 	if (entry->length) {
-		zswap_lru_del(entry);
+		/* Whoever took the entry out of the tree took it off the LRU */
+		if (WARN_ON_ONCE(!list_empty(&entry->lru)))
+			zswap_lru_del(entry);
 		zpool_free(entry->pool->zpool, entry->handle);
 		zswap_pool_put(entry->pool);
 	} else {
@@ -571,8 +571,7 @@ static void zswap_lru_add(struct zswap_entry *entry)
 	spin_lock(&pool->lru_lock);
 	if (list_empty(&entry->lru)) {
 		list_add(&entry->lru, &pool->lru);
-		pool->nr_lru++;
-		atomic_inc(&zswap_lru_entries);
+		WRITE_ONCE(pool->nr_lru, pool->nr_lru + 1);
 	}
 	spin_unlock(&pool->lru_lock);
 }
@@ -584,8 +583,7 @@ static void zswap_lru_del(struct zswap_entry *entry)
 	spin_lock(&pool->lru_lock);
 	if (!list_empty(&entry->lru)) {
 		list_del_init(&entry->lru);
-		pool->nr_lru--;
-		atomic_dec(&zswap_lru_entries);
+		WRITE_ONCE(pool->nr_lru, pool->nr_lru - 1);
 	}
 	spin_unlock(&pool->lru_lock);
 }
@@ -616,8 +614,7 @@ static struct zswap_entry *zswap_lru_take_coldest(struct zswap_pool *pool,
 	if (!list_empty(&pool->lru)) {
 		entry = list_last_entry(&pool->lru, struct zswap_entry, lru);
 		list_del_init(&entry->lru);
-		pool->nr_lru--;
-		atomic_dec(&zswap_lru_entries);
+		WRITE_ONCE(pool->nr_lru, pool->nr_lru - 1);
 		*swpentry = entry->swpentry;
 	}
 	spin_unlock(&pool->lru_lock);
@@ -946,7 +943,6 @@ static struct zswap_pool *zswap_pool_create(const char *type,
 	kref_init(&pool->kref);
 	INIT_LIST_HEAD(&pool->list);
 	INIT_WORK(&pool->shrink_work, zswap_shrink_worker);
-	atomic_set(&pool->nr_inflight, 0);
 	spin_lock_init(&pool->lru_lock);
 	INIT_LIST_HEAD(&pool->lru);
 
@@ -972,12 +968,11 @@ static void zswap_pool_destroy(struct zswap_pool *pool)
 
 	/*
 	 * A queued shrink work holds a reference, so at most the tail of a
-	 * running one (after its final put) can be left; wait for it, and
-	 * for any reclaim still counted in flight.  Neither waits for us,
-	 * and this never runs from the shrink work itself.
+	 * running one (after its final put) can be left; wait for it.  It
+	 * does not wait for us, and this never runs from the shrink work
+	 * itself.  Any other reclaim holds a reference too, so none runs.
 	 */
 	cancel_work_sync(&pool->shrink_work);
-	wait_var_event(&pool->nr_inflight, !atomic_read(&pool->nr_inflight));
 	WARN_ON_ONCE(!list_empty(&pool->lru));
 
 	cpuhp_state_remove_instance(CPUHP_MM_ZSWP_POOL_PREPARE, &pool->node);
@@ -1208,7 +1203,6 @@ static int zswap_reclaim_entry(struct zswap_pool *pool)
 	if (!cookie)
 		return -ENOENT;
 
-	atomic_inc(&pool->nr_inflight);
 	zswap_kunit_gap(reclaim, swpentry);
 	/* From here until found in the tree again, @cookie is not ours */
 	si = zswap_swap_pin(swpentry, &pinned);
@@ -1259,19 +1253,12 @@ static int zswap_reclaim_entry(struct zswap_pool *pool)
 	zswap_entry_put(tree, entry);
 	spin_unlock(&tree->lock);
 	zswap_swap_unpin(si);
-	goto done;
+	return ret;
 
 unpin_race:
 	zswap_swap_unpin(si);
 race:
 	zswap_writeback_race_skipped++;
-done:
-	/*
-	 * The caller's pool reference keeps @pool alive here; the waiter in
-	 * zswap_pool_destroy() only compares the address.
-	 */
-	if (atomic_dec_and_test(&pool->nr_inflight))
-		wake_up_var(&pool->nr_inflight);
 	return ret;
 }
 
@@ -1573,8 +1560,9 @@ static void zswap_fill_page(struct page *page, unsigned long value)
  * @offset: swap offset
  * @page:   the page, locked in the swap cache (or a test page)
  *
- * Any older copy for the slot is dropped first, so a failed store never
- * leaves stale data behind.
+ * frontswap drops any older copy of the slot before it calls the store
+ * (__frontswap_store()), so a failed store leaves nothing stale behind.
+ * An older copy found anyway is replaced when the new entry is inserted.
  *
  * Return: 0 if stored, a negative errno if not.
  */
@@ -1590,15 +1578,6 @@ static int zswap_store_page(unsigned int type, pgoff_t offset,
 
 	if (!tree)
 		return -ENODEV;
-
-	spin_lock(&tree->lock);
-	dup = zswap_rb_search(&tree->rbroot, offset);
-	if (dup) {
-		zswap_duplicate_entry++;
-		zswap_invalidate_entry(tree, dup);
-	}
-	spin_unlock(&tree->lock);
-
 	if (PageTransHuge(page))
 		return -EINVAL;
 	if (!READ_ONCE(zswap_enabled))
@@ -1843,6 +1822,22 @@ static const struct frontswap_ops zswap_frontswap_ops = {
 
 static struct dentry *zswap_debugfs_root;
 
+/* Compressed entries on the LRUs of all pools, a sum of hints */
+static int zswap_lru_entries_get(void *data, u64 *val)
+{
+	struct zswap_pool *pool;
+	u64 n = 0;
+
+	rcu_read_lock();
+	list_for_each_entry_rcu(pool, &zswap_pools, list)
+		n += READ_ONCE(pool->nr_lru);
+	rcu_read_unlock();
+	*val = n;
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(zswap_lru_entries_fops, zswap_lru_entries_get,
+			 NULL, "%llu\n");
+
 static int __init zswap_debugfs_init(void)
 {
 	struct dentry *root;
@@ -1875,8 +1870,8 @@ static int __init zswap_debugfs_init(void)
 				&zswap_stored_pages);
 	debugfs_create_atomic_t("same_filled_pages", 0444, root,
 				&zswap_same_filled_pages);
-	debugfs_create_atomic_t("lru_entries", 0444, root,
-				&zswap_lru_entries);
+	debugfs_create_file_unsafe("lru_entries", 0444, root, NULL,
+				   &zswap_lru_entries_fops);
 	debugfs_create_atomic_t("pool_count", 0444, root,
 				&zswap_pool_count);
 	debugfs_create_u64("exclusive_loads", 0444, root,
