@@ -10,15 +10,23 @@
  * is simple: evicting the (at most two) buddies of one page gives that page
  * back.
  *
- * Page lifetime is carried by the page reference count and nothing else:
+ * Page lifetime is carried by the page reference count:
  *
  *  - every live buddy holds one reference (the page allocator's initial
  *    reference belongs to the buddy the page was allocated for);
  *  - a reclaim working on the page holds one more;
  *  - freeing a buddy drops its reference, the reclaim drops its own when it
- *    is done, and the page goes back to the page allocator from
- *    zbud_put_page(), the only place that frees one, exactly when the
- *    count reaches zero.
+ *    is done, and the page goes back to the page allocator when the last
+ *    reference is dropped, whoever drops it.
+ *
+ * The count alone cannot tell zbud when it is done with a page: other
+ * paths (page cache lookups, GUP-fast, compaction's pfn scanners) may take
+ * a transient reference with get_page_unless_zero() on any page at any
+ * time, and then the last put is theirs.  So zbud decides from its own
+ * state, under the pool lock, that it is done with a page: no live buddy
+ * is left and no reclaim is working on it.  It then takes the page out of
+ * the pool and out of pages_nr (zbud_retire_page()) and only afterwards
+ * drops its reference (zbud_put_page()).
  *
  * A page is on the pool's lists only while it holds at least one live
  * buddy and no reclaim is working on it.  A reclaim takes the page off the
@@ -26,7 +34,7 @@
  * is the owner of one of its buddies, freeing it (possibly from inside the
  * evict callback).  Such a free clears the slot and drops the buddy's
  * reference but leaves the lists alone; when the eviction is over the
- * reclaim puts the page back if a buddy survived, or not at all.  As no
+ * reclaim puts the page back if a buddy survived, or retires it.  As no
  * allocation can land in a page under reclaim, a handle the reclaim
  * encoded stays either live or dead, never reused, until it is done.
  */
@@ -66,7 +74,9 @@
  *	one live buddy leaves no free chunk.
  * @lru: every page on @unbuddied or @full, most recently allocated into
  *	first; reclaim takes pages from the tail.
- * @pages_nr: pages taken from the page allocator and not yet given back.
+ * @pages_nr: pages in the pool: taken from the page allocator and not yet
+ *	retired by zbud_retire_page().  A retired page may live on for a
+ *	while, held by a transient reference elsewhere; it is not counted.
  * @reclaims: zbud_reclaim_page() calls in progress on the pool.
  * @dying: set by zbud_destroy_pool(); no reclaim may start afterwards.
  * @drain_wait: where zbud_destroy_pool() waits for @reclaims to drop to
@@ -199,31 +209,46 @@ static void zbud_file_page(struct zbud_pool *pool, struct zbud_header *zhdr)
 		list_move(&zhdr->buddy, &pool->full);
 }
 
+/*
+ * zbud_under_reclaim - whether a reclaim is working on a page that holds a
+ * live buddy.  Such a page is off the LRU exactly while a reclaim has it:
+ * every other page with a live buddy is on the LRU.  Caller holds the pool
+ * lock.
+ */
+static bool zbud_under_reclaim(struct zbud_header *zhdr)
+{
+	return list_empty(&zhdr->lru);
+}
+
 /**
- * zbud_put_page() - drop one reference on a zbud page
+ * zbud_retire_page() - take a page zbud is done with out of the pool
  * @pool: the pool the page belongs to
  * @zhdr: the page's header
  *
- * The only place where zbud gives a page back: when this drops the last
- * reference, the page must already be on none of the pool's lists (nothing
- * live is left in it and no reclaim holds it), so all that is left is to
- * account for it and free it.
+ * Called once per page, when the page holds no live buddy and no reclaim
+ * works on it any more: takes it off the lists and out of @pool->pages_nr.
+ * The caller still holds a reference on the page and drops it with
+ * zbud_put_page() afterwards; whoever drops the last reference, zbud or a
+ * transient user elsewhere in the kernel, gives the page back.
  *
  * Context: the pool lock is held.
  */
-static void zbud_put_page(struct zbud_pool *pool, struct zbud_header *zhdr)
+static void zbud_retire_page(struct zbud_pool *pool, struct zbud_header *zhdr)
 {
-	struct page *page = virt_to_page(zhdr);
-
 	lockdep_assert_held(&pool->lock);
-	if (!put_page_testzero(page))
-		return;
-	VM_WARN_ON_ONCE_PAGE(!zbud_page_empty(zhdr), page);
-	VM_WARN_ON_ONCE_PAGE(!list_empty(&zhdr->buddy) ||
-			     !list_empty(&zhdr->lru), page);
+	VM_WARN_ON_ONCE_PAGE(!zbud_page_empty(zhdr), virt_to_page(zhdr));
+	list_del_init(&zhdr->buddy);
+	list_del_init(&zhdr->lru);
 	WRITE_ONCE(pool->pages_nr, pool->pages_nr - 1);
-	/* The count is already zero: hand the page straight back. */
-	__folio_put(page_folio(page));
+}
+
+/*
+ * zbud_put_page - drop one of zbud's references on a page.  The page must
+ * not be touched afterwards unless another of zbud's references is held.
+ */
+static void zbud_put_page(struct zbud_header *zhdr)
+{
+	put_page(virt_to_page(zhdr));
 }
 
 /*
@@ -302,23 +327,25 @@ static unsigned long zbud_destroy_pool(struct zbud_pool *pool)
 	spin_lock(&pool->lock);
 	while (!list_empty(&pool->lru)) {
 		zhdr = list_first_entry(&pool->lru, struct zbud_header, lru);
-		list_del_init(&zhdr->lru);
-		list_del_init(&zhdr->buddy);
 		leftover++;
-		/* Clear both slots first: the last put frees the header. */
 		live = !!zhdr->first_chunks + !!zhdr->last_chunks;
 		zhdr->first_chunks = 0;
 		zhdr->last_chunks = 0;
+		zbud_retire_page(pool, zhdr);
+		spin_unlock(&pool->lock);
+		/* One reference per buddy; the header is not touched again. */
 		while (live--)
-			zbud_put_page(pool, zhdr);
-		cond_resched_lock(&pool->lock);
+			zbud_put_page(zhdr);
+		cond_resched();
+		spin_lock(&pool->lock);
 	}
 	counted = pool->pages_nr;
 	spin_unlock(&pool->lock);
 
+	VM_WARN_ON_ONCE(counted);
 	if (leftover)
-		pr_warn("pool destroyed with %lu pages still holding objects, released them (%lu still counted)\n",
-			leftover, counted);
+		pr_warn("pool destroyed with %lu pages still holding objects, released them\n",
+			leftover);
 	kfree(pool);
 	return leftover;
 }
@@ -399,10 +426,9 @@ static int zbud_alloc(struct zbud_pool *pool, size_t size, gfp_t gfp,
  *
  * Clears the object's slot and drops the reference the object held on its
  * page.  A page that keeps a live buddy stays where it is on the LRU: a
- * free does not make it recently used.  A page that is left empty leaves
- * the lists, and goes back to the page allocator unless a reclaim still
- * holds it.  A page under reclaim is not refiled here; the reclaim does
- * that when it is done.
+ * free does not make it recently used.  A page that is left empty is
+ * retired, unless a reclaim works on it.  A page under reclaim is neither
+ * refiled nor retired here; the reclaim does that when it is done.
  *
  * Context: any context that may take a spinlock; the pool lock nests inside
  * whatever the caller holds.
@@ -420,17 +446,16 @@ static void zbud_free(struct zbud_pool *pool, unsigned long handle)
 		zhdr->last_chunks = 0;
 	}
 
-	/* Off the LRU means a reclaim owns the page's place on the lists. */
-	if (!list_empty(&zhdr->lru)) {
-		if (zbud_page_empty(zhdr)) {
-			list_del_init(&zhdr->buddy);
-			list_del_init(&zhdr->lru);
-		} else {
+	/* A reclaim owns the place on the lists of a page it works on. */
+	if (!zbud_under_reclaim(zhdr)) {
+		if (zbud_page_empty(zhdr))
+			zbud_retire_page(pool, zhdr);
+		else
 			zbud_file_page(pool, zhdr);
-		}
 	}
-	zbud_put_page(pool, zhdr);
 	spin_unlock(&pool->lock);
+	/* The buddy's reference; a retired page is no longer in the pool. */
+	zbud_put_page(zhdr);
 }
 
 /*
@@ -498,12 +523,14 @@ static int zbud_reclaim_one(struct zbud_pool *pool)
 
 	spin_lock(&pool->lock);
 	emptied = zbud_page_empty(zhdr);
-	if (!emptied) {
+	if (emptied) {
+		zbud_retire_page(pool, zhdr);
+	} else {
 		zbud_file_page(pool, zhdr);
 		list_add(&zhdr->lru, &pool->lru);
 	}
-	zbud_put_page(pool, zhdr);
 	spin_unlock(&pool->lock);
+	zbud_put_page(zhdr);
 
 	if (emptied)
 		return 0;
@@ -519,8 +546,7 @@ static int zbud_reclaim_one(struct zbud_pool *pool)
  * and, with the pool lock dropped, calls the user's evict callback for
  * each of its live buddies.  The callback is expected to write the object
  * back and free it with zbud_free().  If afterwards the page holds no live
- * buddy, the last reference dropped gives it back to the page allocator
- * and the reclaim succeeded.  If a buddy survived, the page goes back on
+ * buddy, the reclaim retires it, drops its reference, and succeeded.  If a buddy survived, the page goes back on
  * the lists and the next page is tried, @retries times at most.
  *
  * Context: process context; the evict callback may sleep.

@@ -480,6 +480,55 @@ static void zbud_test_lru_empties(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, zbud_destroy_pool(pool), 1UL);
 }
 
+/*
+ * 4b. Another path holds a transient reference on a zbud page when zbud
+ * drops its last one, as page cache lookups, GUP-fast and compaction's
+ * pfn scanners may do with get_page_unless_zero() at any time.  zbud must
+ * still count the page out, and the page must go back exactly once, at the
+ * other path's put.  Through a free, through a reclaim, through destroy.
+ */
+static void zbud_test_foreign_ref(struct kunit *test)
+{
+	struct zbud_test_ctx *ctx = zbud_test_ctx_new(test,
+						      zbud_test_ok_evict);
+	struct zbud_pool *pool = ctx->pool;
+	unsigned long first, last;
+	struct page *page;
+
+	/* The last buddy freed while someone else holds the page. */
+	first = zbud_test_alloc(test, pool, 100);
+	page = zbud_test_page(first);
+	get_page(page);
+	zbud_free(pool, first);
+	KUNIT_EXPECT_EQ(test, pool->pages_nr, 0UL);
+	KUNIT_EXPECT_EQ(test, zbud_zpool_total_size(pool), 0ULL);
+	KUNIT_EXPECT_TRUE(test, zbud_test_pool_empty(pool));
+	/* zbud dropped its reference; the foreign put frees the page. */
+	KUNIT_EXPECT_EQ(test, page_count(page), 1);
+	put_page(page);
+
+	/* A reclaim empties a page someone else holds. */
+	first = zbud_test_alloc(test, pool, 1000);
+	last = zbud_test_alloc(test, pool, 1000);
+	page = zbud_test_page(first);
+	KUNIT_ASSERT_PTR_EQ(test, zbud_test_page(last), page);
+	get_page(page);
+	KUNIT_EXPECT_EQ(test, zbud_reclaim_page(pool, 1), 0);
+	KUNIT_EXPECT_EQ(test, ctx->evict_calls, 2);
+	KUNIT_EXPECT_EQ(test, pool->pages_nr, 0UL);
+	KUNIT_EXPECT_TRUE(test, zbud_test_pool_empty(pool));
+	KUNIT_EXPECT_EQ(test, page_count(page), 1);
+	put_page(page);
+
+	/* Destroy gives back a page someone else holds. */
+	first = zbud_test_alloc(test, pool, 1000);
+	page = zbud_test_page(first);
+	get_page(page);
+	KUNIT_EXPECT_EQ(test, zbud_destroy_pool(pool), 1UL);
+	KUNIT_EXPECT_EQ(test, page_count(page), 1);
+	put_page(page);
+}
+
 /* 5. Every error code, and the size boundaries. */
 static void zbud_test_errors(struct kunit *test)
 {
@@ -915,6 +964,7 @@ static struct kunit_case zbud_test_cases[] = {
 	KUNIT_CASE(zbud_test_evict_fails),
 	KUNIT_CASE(zbud_test_free_during_reclaim),
 	KUNIT_CASE(zbud_test_lru_empties),
+	KUNIT_CASE(zbud_test_foreign_ref),
 	KUNIT_CASE(zbud_test_errors),
 	KUNIT_CASE(zbud_test_packing),
 	KUNIT_CASE(zbud_test_integrity),
