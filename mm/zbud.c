@@ -78,6 +78,8 @@
  *	retired by zbud_retire_page().  A retired page may live on for a
  *	while, held by a transient reference elsewhere; it is not counted.
  * @reclaims: zbud_reclaim_page() calls in progress on the pool.
+ * @bad_frees: zbud_free() calls that were ignored because the handle's slot
+ *	was free already (a double free) or held another object.
  * @dying: set by zbud_destroy_pool(); no reclaim may start afterwards.
  * @drain_wait: where zbud_destroy_pool() waits for @reclaims to drop to
  *	zero.  Woken with @lock held, so that the waker is done with the pool
@@ -95,6 +97,7 @@ struct zbud_pool {
 	struct list_head lru;
 	unsigned long pages_nr;
 	unsigned int reclaims;
+	unsigned long bad_frees;
 	bool dying;
 	wait_queue_head_t drain_wait;
 	const struct zpool_ops *ops;
@@ -430,21 +433,35 @@ static int zbud_alloc(struct zbud_pool *pool, size_t size, gfp_t gfp,
  * retired, unless a reclaim works on it.  A page under reclaim is neither
  * refiled nor retired here; the reclaim does that when it is done.
  *
+ * A free of a handle whose slot is free already, or whose slot now holds an
+ * object of another size, is a bug of the caller.  It is reported, counted
+ * in @pool->bad_frees and otherwise ignored: dropping a reference for it
+ * would free the page under its live buddy.  Nothing has changed at that
+ * point, so there is nothing to repair, and an error message rather than a
+ * WARN is enough.  A double free that comes after the whole page went back
+ * to the page allocator cannot be caught here.
+ *
  * Context: any context that may take a spinlock; the pool lock nests inside
  * whatever the caller holds.
  */
 static void zbud_free(struct zbud_pool *pool, unsigned long handle)
 {
 	struct zbud_header *zhdr = zbud_handle_to_header(handle);
+	enum zbud_slot slot = zbud_handle_to_slot(handle);
 
 	spin_lock(&pool->lock);
-	if (zbud_handle_to_slot(handle) == ZBUD_FIRST) {
-		VM_WARN_ON_ONCE(!zhdr->first_chunks);
-		zhdr->first_chunks = 0;
-	} else {
-		VM_WARN_ON_ONCE(!zhdr->last_chunks);
-		zhdr->last_chunks = 0;
+	if (!zbud_slot_chunks(zhdr, slot) ||
+	    zbud_encode_handle(zhdr, slot) != handle) {
+		pool->bad_frees++;
+		spin_unlock(&pool->lock);
+		pr_err_ratelimited("free of a %s buddy that is not allocated, ignored\n",
+				   slot == ZBUD_FIRST ? "first" : "last");
+		return;
 	}
+	if (slot == ZBUD_FIRST)
+		zhdr->first_chunks = 0;
+	else
+		zhdr->last_chunks = 0;
 
 	/* A reclaim owns the place on the lists of a page it works on. */
 	if (!zbud_under_reclaim(zhdr)) {

@@ -529,6 +529,63 @@ static void zbud_test_foreign_ref(struct kunit *test)
 	put_page(page);
 }
 
+/*
+ * 4c. A handle freed twice, or a stale handle of a slot that holds another
+ * object by now, is reported and ignored: the page stays with its live
+ * buddy, its reference and its data.  The test holds a reference of its
+ * own, so that a wrong put shows as a count rather than a freed page.
+ */
+static void zbud_test_double_free(struct kunit *test)
+{
+	struct zbud_test_ctx *ctx = zbud_test_ctx_new(test,
+						      zbud_test_ok_evict);
+	struct zbud_pool *pool = ctx->pool;
+	unsigned long first, last, stale;
+	struct page *page;
+
+	first = zbud_test_alloc(test, pool, 1000);
+	last = zbud_test_alloc(test, pool, 1000);
+	page = zbud_test_page(first);
+	KUNIT_ASSERT_PTR_EQ(test, zbud_test_page(last), page);
+	zbud_test_fill(first, 1000, 7);
+	get_page(page);
+
+	/* The last buddy freed twice. */
+	zbud_free(pool, last);
+	KUNIT_EXPECT_EQ(test, page_count(page), 2);
+	zbud_free(pool, last);
+	KUNIT_EXPECT_EQ(test, pool->bad_frees, 1UL);
+	/* The first buddy's reference and the test's are both still there. */
+	KUNIT_ASSERT_EQ(test, page_count(page), 2);
+	KUNIT_EXPECT_EQ(test, pool->pages_nr, 1UL);
+	KUNIT_EXPECT_TRUE(test, zbud_test_check(first, 1000, 7));
+
+	/* The last slot taken again by a smaller object: a stale handle. */
+	stale = last;
+	last = zbud_test_alloc(test, pool, 500);
+	KUNIT_ASSERT_PTR_EQ(test, zbud_test_page(last), page);
+	KUNIT_EXPECT_EQ(test, zbud_handle_to_slot(last), ZBUD_LAST);
+	KUNIT_EXPECT_NE(test, last, stale);
+	zbud_test_fill(last, 500, 8);
+	zbud_free(pool, stale);
+	KUNIT_EXPECT_EQ(test, pool->bad_frees, 2UL);
+	KUNIT_ASSERT_EQ(test, page_count(page), 3);
+	KUNIT_EXPECT_TRUE(test, zbud_test_check(last, 500, 8));
+
+	/* The first buddy freed twice. */
+	zbud_free(pool, first);
+	zbud_free(pool, first);
+	KUNIT_EXPECT_EQ(test, pool->bad_frees, 3UL);
+	KUNIT_ASSERT_EQ(test, page_count(page), 2);
+	KUNIT_EXPECT_TRUE(test, zbud_test_check(last, 500, 8));
+
+	zbud_free(pool, last);
+	KUNIT_EXPECT_EQ(test, pool->bad_frees, 3UL);
+	KUNIT_EXPECT_EQ(test, page_count(page), 1);
+	put_page(page);
+	zbud_test_destroy(test, pool);
+}
+
 /* 5. Every error code, and the size boundaries. */
 static void zbud_test_errors(struct kunit *test)
 {
@@ -965,6 +1022,7 @@ static struct kunit_case zbud_test_cases[] = {
 	KUNIT_CASE(zbud_test_free_during_reclaim),
 	KUNIT_CASE(zbud_test_lru_empties),
 	KUNIT_CASE(zbud_test_foreign_ref),
+	KUNIT_CASE(zbud_test_double_free),
 	KUNIT_CASE(zbud_test_errors),
 	KUNIT_CASE(zbud_test_packing),
 	KUNIT_CASE(zbud_test_integrity),
