@@ -131,6 +131,8 @@ enum zbud_slot {
 #ifdef CONFIG_ZBUD_KUNIT_TEST
 /* Lets the KUnit tests make page allocation fail. */
 static bool zbud_test_fail_page_alloc;
+/* Called by zbud_reclaim_page() after each failed attempt, for the tests. */
+static void (*zbud_test_attempt_gap)(struct zbud_pool *pool);
 #endif
 
 /*
@@ -563,12 +565,16 @@ static int zbud_reclaim_one(struct zbud_pool *pool)
  * and, with the pool lock dropped, calls the user's evict callback for
  * each of its live buddies.  The callback is expected to write the object
  * back and free it with zbud_free().  If afterwards the page holds no live
- * buddy, the reclaim retires it, drops its reference, and succeeded.  If a buddy survived, the page goes back on
- * the lists and the next page is tried, @retries times at most.
+ * buddy, the reclaim retires it, drops its reference, and succeeded.  If
+ * a buddy survived, the page goes back on the lists and the next page is
+ * tried, @retries times at most, or until the LRU is found empty.
+ *
+ * A later attempt finds the LRU empty when the pages left are all held by
+ * other reclaims or were freed by their owners since: no page was emptied
+ * by this call, and it fails with the error of its last attempt.
  *
  * Context: process context; the evict callback may sleep.
- * Return: 0 if a page was emptied, or if the LRU ran empty between two
- * attempts (others freed what was left); -EINVAL if the pool has no evict
+ * Return: 0 if a page was emptied; -EINVAL if the pool has no evict
  * callback or @retries is 0; -EBUSY if the pool is being destroyed;
  * -ENOENT if the LRU is empty to start with; otherwise the evict callback's
  * last error (-EAGAIN for its -ENOENT), or -EAGAIN if it reported success
@@ -576,8 +582,11 @@ static int zbud_reclaim_one(struct zbud_pool *pool)
  */
 static int zbud_reclaim_page(struct zbud_pool *pool, unsigned int retries)
 {
+	int ret = -EINVAL, failed = 0;
 	unsigned int i;
-	int ret = -EINVAL;
+#ifdef CONFIG_ZBUD_KUNIT_TEST
+	void (*gap)(struct zbud_pool *pool);
+#endif
 
 	if (!pool->ops || !pool->ops->evict || !retries)
 		return -EINVAL;
@@ -592,14 +601,20 @@ static int zbud_reclaim_page(struct zbud_pool *pool, unsigned int retries)
 
 	for (i = 0; i < retries; i++) {
 		ret = zbud_reclaim_one(pool);
-		if (ret == -ENOENT) {
-			/* Emptied by others while we were unlocked: done. */
-			if (i)
-				ret = 0;
-			break;
-		}
 		if (!ret)
 			break;
+		if (ret == -ENOENT) {
+			/* Nothing left to try: this call emptied no page. */
+			if (failed)
+				ret = failed;
+			break;
+		}
+		failed = ret;
+#ifdef CONFIG_ZBUD_KUNIT_TEST
+		gap = READ_ONCE(zbud_test_attempt_gap);
+		if (gap)
+			gap(pool);
+#endif
 	}
 
 	spin_lock(&pool->lock);

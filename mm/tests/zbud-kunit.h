@@ -45,6 +45,8 @@ struct zbud_test_ctx {
 	struct completion destroyed;
 	int count_seen;
 	int reclaim_ret;
+	struct task_struct *holder;
+	bool gap_ok;
 	unsigned long leftover;
 };
 
@@ -478,6 +480,88 @@ static void zbud_test_lru_empties(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, zbud_reclaim_page(pool, 1), -EINVAL);
 	/* Destroy gives the page back. */
 	KUNIT_EXPECT_EQ(test, zbud_destroy_pool(pool), 1UL);
+}
+
+/*
+ * 4a. A later attempt finds the LRU empty because the one page left is held
+ * by another reclaim: this reclaim emptied no page and must say so, and
+ * zpool_shrink() must not count a page for it.  The test's gap between
+ * attempts starts the other reclaim and waits until it holds the page.
+ */
+static int zbud_test_busy_evict(struct zbud_test_ctx *ctx,
+				unsigned long handle)
+{
+	if (current == ctx->holder) {
+		complete(&ctx->entered);
+		wait_for_completion(&ctx->release);
+	}
+	ctx->evict_calls++;
+	return -EBUSY;
+}
+
+static void zbud_test_take_lru_gap(struct zbud_pool *pool)
+{
+	struct zbud_test_ctx *ctx = (struct zbud_test_ctx *)pool->zpool;
+	struct task_struct *task;
+
+	/* Once: the other reclaim's own failed attempt must not recurse. */
+	WRITE_ONCE(zbud_test_attempt_gap, NULL);
+	task = kthread_create(zbud_test_reclaim_thread, ctx, "zbud-test-taker");
+	if (IS_ERR(task))
+		return;
+	ctx->holder = task;
+	wake_up_process(task);
+	ctx->gap_ok = wait_for_completion_timeout(&ctx->entered,
+						  ZBUD_TEST_WAIT);
+}
+
+static void zbud_test_lru_taken(struct kunit *test)
+{
+	struct zbud_test_ctx *ctx = zbud_test_ctx_new(test,
+						      zbud_test_busy_evict);
+	struct zbud_pool *pool = ctx->pool;
+	unsigned int reclaimed = 42;
+	unsigned long handle;
+	int round, ret;
+
+	handle = zbud_test_alloc(test, pool, 1000);
+	for (round = 0; round < 2; round++) {
+		ctx->holder = NULL;
+		ctx->gap_ok = false;
+		ctx->evict_calls = 0;
+		reinit_completion(&ctx->entered);
+		reinit_completion(&ctx->release);
+		reinit_completion(&ctx->done);
+		WRITE_ONCE(zbud_test_attempt_gap, zbud_test_take_lru_gap);
+		if (!round)
+			ret = zbud_reclaim_page(pool, 4);
+		else
+			ret = zbud_zpool_shrink(pool, 1, &reclaimed);
+		WRITE_ONCE(zbud_test_attempt_gap, NULL);
+		if (!ctx->gap_ok) {
+			complete(&ctx->release);
+			if (ctx->holder)
+				wait_for_completion(&ctx->done);
+			KUNIT_FAIL(test, "the other reclaim did not take the page");
+			break;
+		}
+		/* One failed attempt, then the LRU empty: no page emptied. */
+		KUNIT_EXPECT_EQ(test, ctx->evict_calls, 1);
+		KUNIT_EXPECT_EQ(test, ret, -EBUSY);
+		if (round)
+			KUNIT_EXPECT_EQ(test, reclaimed, 0U);
+		KUNIT_EXPECT_EQ(test, pool->pages_nr, 1UL);
+
+		complete(&ctx->release);
+		KUNIT_ASSERT_NE(test,
+				wait_for_completion_timeout(&ctx->done,
+							    ZBUD_TEST_WAIT),
+				0UL);
+		KUNIT_EXPECT_EQ(test, ctx->reclaim_ret, -EBUSY);
+		KUNIT_EXPECT_EQ(test, ctx->evict_calls, 2);
+	}
+	zbud_free(pool, handle);
+	zbud_test_destroy(test, pool);
 }
 
 /*
@@ -1021,6 +1105,7 @@ static struct kunit_case zbud_test_cases[] = {
 	KUNIT_CASE(zbud_test_evict_fails),
 	KUNIT_CASE(zbud_test_free_during_reclaim),
 	KUNIT_CASE(zbud_test_lru_empties),
+	KUNIT_CASE(zbud_test_lru_taken),
 	KUNIT_CASE(zbud_test_foreign_ref),
 	KUNIT_CASE(zbud_test_double_free),
 	KUNIT_CASE(zbud_test_errors),
