@@ -9,6 +9,13 @@
  * callback.  The zpool pointer a zbud pool hands back to evict is opaque
  * to zbud, so the tests pass their own context there and get it back in
  * the callback.
+ *
+ * Several tests race kthreads against each other.  A KASAN report or a
+ * WARN in a kthread is not counted against the running test by KUnit in
+ * 6.1, so every test also fails if the kernel picked up a new taint from
+ * one, or if lockdep switched itself off after a report, during its run.
+ * The tests wait for each other with completions, or poll a condition for
+ * a bounded time; none sleeps to show that something did not happen.
  */
 
 #ifndef _MM_TESTS_ZBUD_KUNIT_H
@@ -16,14 +23,22 @@
 
 #include <kunit/test.h>
 #include <linux/completion.h>
-#include <linux/delay.h>
+#include <linux/debug_locks.h>
 #include <linux/jiffies.h>
 #include <linux/kthread.h>
 #include <linux/random.h>
 #include <linux/string.h>
+#include <linux/wait.h>
 
 /* How long a test waits for something that should happen at once. */
 #define ZBUD_TEST_WAIT		(10 * HZ)
+/* Taints that a KASAN report, a WARN and an oops leave behind. */
+#define ZBUD_TEST_TAINTS	(BIT(TAINT_BAD_PAGE) | BIT(TAINT_WARN) | \
+				 BIT(TAINT_DIE))
+
+/* The kernel's state when the running test started. */
+static unsigned long zbud_test_saved_taint;
+static int zbud_test_saved_debug_locks;
 
 struct zbud_test_ctx {
 	struct kunit *test;
@@ -880,7 +895,8 @@ static void zbud_test_destroy_race(struct kunit *test)
 	struct zbud_pool *pool = ctx->pool;
 	struct task_struct *task;
 	struct page *cold, *hot;
-	bool early;
+	unsigned long end;
+	bool waiting;
 
 	/* Two pages: the colder is reclaimed, the other is left over. */
 	cold = zbud_test_page(zbud_test_alloc(test, pool, PAGE_SIZE / 2));
@@ -905,11 +921,24 @@ static void zbud_test_destroy_race(struct kunit *test)
 		put_page(hot);
 		return;
 	}
-	/* The reclaim is blocked: destroy must be waiting for it. */
-	msleep(300);
-	early = completion_done(&ctx->destroyed);
-	KUNIT_EXPECT_FALSE_MSG(test, early,
-			       "destroy returned while a reclaim was in flight");
+	/*
+	 * The reclaim is blocked: destroy must come to wait for it, and stay
+	 * there.  Poll, for a bounded time, until it sleeps on the pool's
+	 * drain waitqueue or (the bug) returns.
+	 */
+	end = jiffies + ZBUD_TEST_WAIT;
+	while (!completion_done(&ctx->destroyed) &&
+	       !wq_has_sleeper(&pool->drain_wait) && time_before(jiffies, end))
+		schedule_timeout_uninterruptible(1);
+	waiting = !completion_done(&ctx->destroyed) &&
+		  wq_has_sleeper(&pool->drain_wait);
+	KUNIT_EXPECT_TRUE_MSG(test, waiting,
+			      "destroy did not wait for the reclaim in flight");
+	if (waiting) {
+		/* The pool is dying: no new reclaim may start. */
+		KUNIT_EXPECT_EQ(test, zbud_reclaim_page(pool, 1), -EBUSY);
+		KUNIT_EXPECT_FALSE(test, completion_done(&ctx->destroyed));
+	}
 
 	complete(&ctx->release);
 	KUNIT_EXPECT_NE(test, wait_for_completion_timeout(&ctx->done,
@@ -952,6 +981,10 @@ struct zbud_test_stress {
 	atomic_t alloc_failed;
 	atomic_t evicted;
 	atomic_t reclaimed;
+	/* Odd while the reclaimer is inside an evict callback. */
+	atomic_t window;
+	/* Worker operations that overlapped an evict callback. */
+	atomic_t overlaps;
 	struct completion done[ZBUD_TEST_WORKERS + 1];
 	int id[ZBUD_TEST_WORKERS];
 };
@@ -990,8 +1023,12 @@ static int zbud_test_stress_evict(struct zbud_test_ctx *ctx,
 				  unsigned long handle)
 {
 	struct zbud_test_stress *st = (void *)ctx->handle[0];
-	int i;
+	int i, ret = -ENOENT;
 
+	/* The page is off the lists, held by the reclaim: the window. */
+	atomic_inc(&st->window);
+	/* Opened before the callback looks at the slots; pairs with smp_rmb(). */
+	smp_mb__after_atomic();
 	for (i = 0; i < ZBUD_TEST_SLOTS; i++) {
 		struct zbud_test_slot *slot = &st->slot[i];
 
@@ -1000,10 +1037,27 @@ static int zbud_test_stress_evict(struct zbud_test_ctx *ctx,
 			continue;
 		zbud_test_slot_free(st, slot, handle);
 		atomic_inc(&st->evicted);
-		return 0;
+		ret = 0;
+		break;
 	}
-	/* Its owner is freeing it. */
-	return -ENOENT;
+	/* Closed after the callback's last access; pairs with smp_rmb(). */
+	smp_mb__before_atomic();
+	atomic_inc(&st->window);
+	/* -ENOENT: its owner is freeing it. */
+	return ret;
+}
+
+/*
+ * Count a worker's operation that ran while the reclaimer was inside an
+ * evict callback: it started inside a window, or a window opened or
+ * closed while it ran.
+ */
+static void zbud_test_overlap(struct zbud_test_stress *st, int before)
+{
+	/* Pairs with the barriers around the reclaimer's increments. */
+	smp_rmb();
+	if ((before & 1) || atomic_read(&st->window) != before)
+		atomic_inc(&st->overlaps);
 }
 
 static int zbud_test_worker(void *data)
@@ -1020,6 +1074,7 @@ static int zbud_test_worker(void *data)
 	     i++) {
 		struct zbud_test_slot *slot;
 		unsigned long handle;
+		int window;
 
 		slot = &slots[get_random_u32_below(ZBUD_TEST_SLOTS /
 						   ZBUD_TEST_WORKERS)];
@@ -1027,9 +1082,14 @@ static int zbud_test_worker(void *data)
 		handle = smp_load_acquire(&slot->handle);
 		if (handle == ZBUD_TEST_BUSY)
 			continue;
+		window = atomic_read(&st->window);
+		/* Pairs with the barriers around the reclaimer's increments. */
+		smp_rmb();
 		if (handle) {
-			if (zbud_test_slot_claim(slot, handle))
+			if (zbud_test_slot_claim(slot, handle)) {
 				zbud_test_slot_free(st, slot, handle);
+				zbud_test_overlap(st, window);
+			}
 			continue;
 		}
 		slot->size = 1 + get_random_u32_below(ZBUD_MAX_SIZE);
@@ -1039,6 +1099,7 @@ static int zbud_test_worker(void *data)
 			atomic_inc(&st->alloc_failed);
 			continue;
 		}
+		zbud_test_overlap(st, window);
 		memset(zbud_zpool_map(NULL, handle, ZPOOL_MM_WO), slot->seed,
 		       slot->size);
 		zbud_zpool_unmap(NULL, handle);
@@ -1114,9 +1175,12 @@ static void zbud_test_concurrency(struct kunit *test)
 		if (zbud_test_slot_claim(slot, handle))
 			zbud_test_slot_free(st, slot, handle);
 	}
-	kunit_info(test, "%d pages reclaimed, %d objects evicted, %d allocations failed\n",
+	kunit_info(test, "%d pages reclaimed, %d objects evicted, %d allocations failed, %d operations overlapped an eviction\n",
 		   atomic_read(&st->reclaimed), atomic_read(&st->evicted),
-		   atomic_read(&st->alloc_failed));
+		   atomic_read(&st->alloc_failed),
+		   atomic_read(&st->overlaps));
+	/* Without an overlap, the race this test is about never ran. */
+	KUNIT_EXPECT_GT(test, atomic_read(&st->overlaps), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&st->corrupt), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&st->alloc_failed), 0);
 	KUNIT_EXPECT_GT(test, atomic_read(&st->evicted), 0);
@@ -1141,8 +1205,34 @@ static struct kunit_case zbud_test_cases[] = {
 	{}
 };
 
+static int zbud_test_init(struct kunit *test)
+{
+	zbud_test_saved_taint = get_taint();
+	zbud_test_saved_debug_locks = READ_ONCE(debug_locks);
+	if (zbud_test_saved_taint & ZBUD_TEST_TAINTS)
+		kunit_info(test, "already tainted 0x%lx, reports may go unseen\n",
+			   zbud_test_saved_taint);
+	return 0;
+}
+
+static void zbud_test_exit(struct kunit *test)
+{
+	unsigned long taint;
+
+	WRITE_ONCE(zbud_test_fail_page_alloc, false);
+	WRITE_ONCE(zbud_test_attempt_gap, NULL);
+	taint = get_taint() & ~zbud_test_saved_taint & ZBUD_TEST_TAINTS;
+	if (taint)
+		KUNIT_FAIL(test, "kernel tainted 0x%lx: KASAN report, WARN or oops, see the log",
+			   taint);
+	if (zbud_test_saved_debug_locks && !READ_ONCE(debug_locks))
+		KUNIT_FAIL(test, "lock debugging went off: lockdep report, see the log");
+}
+
 static struct kunit_suite zbud_test_suite = {
 	.name = "zbud",
+	.init = zbud_test_init,
+	.exit = zbud_test_exit,
 	.test_cases = zbud_test_cases,
 };
 
