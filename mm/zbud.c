@@ -2,6 +2,10 @@
 /*
  * zbud - a zpool back end that stores at most two objects per page
  *
+ * Copyright (C) 2013, Seth Jennings, IBM
+ *
+ * Concepts based on zcache internal zbud allocator by Dan Magenheimer.
+ *
  * Each page zbud takes from the page allocator holds up to two compressed
  * objects, called buddies.  The page's first chunk is a header; the first
  * buddy starts right after it and the last buddy ends at the end of the
@@ -62,14 +66,19 @@
 #define ZBUD_DATA_CHUNKS	(ZBUD_NCHUNKS - 1)
 /* The largest object zbud can store. */
 #define ZBUD_MAX_SIZE		((size_t)ZBUD_DATA_CHUNKS << ZBUD_CHUNK_SHIFT)
+/*
+ * A page with one live buddy and room for another has from 1 to
+ * ZBUD_DATA_CHUNKS - 1 free chunks: one unbuddied list for each.
+ */
+#define ZBUD_UNBUDDIED_LISTS	(ZBUD_DATA_CHUNKS - 1)
 
 /**
  * struct zbud_pool - a zbud allocation pool
  * @lock: protects every other field but @zpool, @ops and @drain_wait, and
  *	the lists, @first_chunks and @last_chunks of each struct zbud_header
  *	of the pool.  Never held across an evict callback.
- * @unbuddied: pages with one live buddy and room for another, indexed by
- *	their number of free chunks.
+ * @unbuddied: pages with one live buddy and room for another, one list per
+ *	number of free chunks, reached through zbud_unbuddied().
  * @full: pages that cannot take another buddy: both slots are used, or the
  *	one live buddy leaves no free chunk.
  * @lru: every page on @unbuddied or @full, most recently allocated into
@@ -92,7 +101,7 @@
 struct zbud_pool {
 	/* Guards the pool and its pages' headers, see above. */
 	spinlock_t lock;
-	struct list_head unbuddied[ZBUD_NCHUNKS];
+	struct list_head unbuddied[ZBUD_UNBUDDIED_LISTS];
 	struct list_head full;
 	struct list_head lru;
 	unsigned long pages_nr;
@@ -181,6 +190,13 @@ static bool zbud_page_empty(struct zbud_header *zhdr)
 	return !zhdr->first_chunks && !zhdr->last_chunks;
 }
 
+/* The unbuddied list of the pages with @free free chunks. */
+static struct list_head *zbud_unbuddied(struct zbud_pool *pool,
+					unsigned int free)
+{
+	return &pool->unbuddied[free - 1];
+}
+
 static unsigned int zbud_free_chunks(struct zbud_header *zhdr)
 {
 	return ZBUD_DATA_CHUNKS - zhdr->first_chunks - zhdr->last_chunks;
@@ -209,7 +225,7 @@ static void zbud_file_page(struct zbud_pool *pool, struct zbud_header *zhdr)
 	if (zhdr->first_chunks && zhdr->last_chunks)
 		free = 0;
 	if (free)
-		list_move(&zhdr->buddy, &pool->unbuddied[free]);
+		list_move(&zhdr->buddy, zbud_unbuddied(pool, free));
 	else
 		list_move(&zhdr->buddy, &pool->full);
 }
@@ -282,7 +298,7 @@ static struct zbud_pool *zbud_create_pool(gfp_t gfp,
 	if (!pool)
 		return NULL;
 	spin_lock_init(&pool->lock);
-	for (i = 0; i < ZBUD_NCHUNKS; i++)
+	for (i = 0; i < ZBUD_UNBUDDIED_LISTS; i++)
 		INIT_LIST_HEAD(&pool->unbuddied[i]);
 	INIT_LIST_HEAD(&pool->full);
 	INIT_LIST_HEAD(&pool->lru);
@@ -389,8 +405,8 @@ static int zbud_alloc(struct zbud_pool *pool, size_t size, gfp_t gfp,
 	chunks = zbud_size_to_chunks(size);
 
 	spin_lock(&pool->lock);
-	for (free = chunks; free < ZBUD_NCHUNKS; free++) {
-		zhdr = list_first_entry_or_null(&pool->unbuddied[free],
+	for (free = chunks; free <= ZBUD_UNBUDDIED_LISTS; free++) {
+		zhdr = list_first_entry_or_null(zbud_unbuddied(pool, free),
 						struct zbud_header, buddy);
 		if (zhdr) {
 			get_page(virt_to_page(zhdr));
@@ -732,6 +748,7 @@ module_init(zbud_init);
 module_exit(zbud_exit);
 
 MODULE_LICENSE("GPL");
+MODULE_AUTHOR("Seth Jennings <sjennings@variantweb.net>");
 MODULE_DESCRIPTION("Buddy allocator for compressed pages, two per page");
 
 #ifdef CONFIG_ZBUD_KUNIT_TEST

@@ -155,7 +155,7 @@ static bool zbud_test_pool_empty(struct zbud_pool *pool)
 	spin_lock(&pool->lock);
 	empty = !pool->pages_nr && list_empty(&pool->lru) &&
 		list_empty(&pool->full);
-	for (i = 0; i < ZBUD_NCHUNKS; i++)
+	for (i = 0; i < ARRAY_SIZE(pool->unbuddied); i++)
 		empty = empty && list_empty(&pool->unbuddied[i]);
 	spin_unlock(&pool->lock);
 	return empty;
@@ -305,7 +305,7 @@ static void zbud_test_evict_fails(struct kunit *test)
 			KUNIT_EXPECT_EQ(test, zhdr->first_chunks, 0U);
 			free = zbud_free_chunks(zhdr);
 			KUNIT_EXPECT_TRUE(test,
-					  zbud_test_on_list(&pool->unbuddied[free],
+					  zbud_test_on_list(zbud_unbuddied(pool, free),
 							    &zhdr->buddy));
 		}
 		spin_unlock(&pool->lock);
