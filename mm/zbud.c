@@ -2,6 +2,10 @@
 /*
  * zbud - a zpool back end that stores at most two objects per page
  *
+ * Copyright (C) 2013, Seth Jennings, IBM
+ *
+ * Concepts based on zcache internal zbud allocator by Dan Magenheimer.
+ *
  * Each page zbud takes from the page allocator holds up to two compressed
  * objects, called buddies.  The page's first chunk is a header; the first
  * buddy starts right after it and the last buddy ends at the end of the
@@ -10,15 +14,23 @@
  * is simple: evicting the (at most two) buddies of one page gives that page
  * back.
  *
- * Page lifetime is carried by the page reference count and nothing else:
+ * Page lifetime is carried by the page reference count:
  *
  *  - every live buddy holds one reference (the page allocator's initial
  *    reference belongs to the buddy the page was allocated for);
  *  - a reclaim working on the page holds one more;
  *  - freeing a buddy drops its reference, the reclaim drops its own when it
- *    is done, and the page goes back to the page allocator from
- *    zbud_put_page(), the only place that frees one, exactly when the
- *    count reaches zero.
+ *    is done, and the page goes back to the page allocator when the last
+ *    reference is dropped, whoever drops it.
+ *
+ * The count alone cannot tell zbud when it is done with a page: other
+ * paths (page cache lookups, GUP-fast, compaction's pfn scanners) may take
+ * a transient reference with get_page_unless_zero() on any page at any
+ * time, and then the last put is theirs.  So zbud decides from its own
+ * state, under the pool lock, that it is done with a page: no live buddy
+ * is left and no reclaim is working on it.  It then takes the page out of
+ * the pool and out of pages_nr (zbud_retire_page()) and only afterwards
+ * drops its reference (zbud_put_page()).
  *
  * A page is on the pool's lists only while it holds at least one live
  * buddy and no reclaim is working on it.  A reclaim takes the page off the
@@ -26,7 +38,7 @@
  * is the owner of one of its buddies, freeing it (possibly from inside the
  * evict callback).  Such a free clears the slot and drops the buddy's
  * reference but leaves the lists alone; when the eviction is over the
- * reclaim puts the page back if a buddy survived, or not at all.  As no
+ * reclaim puts the page back if a buddy survived, or retires it.  As no
  * allocation can land in a page under reclaim, a handle the reclaim
  * encoded stays either live or dead, never reused, until it is done.
  */
@@ -54,20 +66,29 @@
 #define ZBUD_DATA_CHUNKS	(ZBUD_NCHUNKS - 1)
 /* The largest object zbud can store. */
 #define ZBUD_MAX_SIZE		((size_t)ZBUD_DATA_CHUNKS << ZBUD_CHUNK_SHIFT)
+/*
+ * A page with one live buddy and room for another has from 1 to
+ * ZBUD_DATA_CHUNKS - 1 free chunks: one unbuddied list for each.
+ */
+#define ZBUD_UNBUDDIED_LISTS	(ZBUD_DATA_CHUNKS - 1)
 
 /**
  * struct zbud_pool - a zbud allocation pool
  * @lock: protects every other field but @zpool, @ops and @drain_wait, and
  *	the lists, @first_chunks and @last_chunks of each struct zbud_header
  *	of the pool.  Never held across an evict callback.
- * @unbuddied: pages with one live buddy and room for another, indexed by
- *	their number of free chunks.
+ * @unbuddied: pages with one live buddy and room for another, one list per
+ *	number of free chunks, reached through zbud_unbuddied().
  * @full: pages that cannot take another buddy: both slots are used, or the
  *	one live buddy leaves no free chunk.
  * @lru: every page on @unbuddied or @full, most recently allocated into
  *	first; reclaim takes pages from the tail.
- * @pages_nr: pages taken from the page allocator and not yet given back.
+ * @pages_nr: pages in the pool: taken from the page allocator and not yet
+ *	retired by zbud_retire_page().  A retired page may live on for a
+ *	while, held by a transient reference elsewhere; it is not counted.
  * @reclaims: zbud_reclaim_page() calls in progress on the pool.
+ * @bad_frees: zbud_free() calls that were ignored because the handle's slot
+ *	was free already (a double free) or held another object.
  * @dying: set by zbud_destroy_pool(); no reclaim may start afterwards.
  * @drain_wait: where zbud_destroy_pool() waits for @reclaims to drop to
  *	zero.  Woken with @lock held, so that the waker is done with the pool
@@ -80,11 +101,12 @@
 struct zbud_pool {
 	/* Guards the pool and its pages' headers, see above. */
 	spinlock_t lock;
-	struct list_head unbuddied[ZBUD_NCHUNKS];
+	struct list_head unbuddied[ZBUD_UNBUDDIED_LISTS];
 	struct list_head full;
 	struct list_head lru;
 	unsigned long pages_nr;
 	unsigned int reclaims;
+	unsigned long bad_frees;
 	bool dying;
 	wait_queue_head_t drain_wait;
 	const struct zpool_ops *ops;
@@ -118,6 +140,8 @@ enum zbud_slot {
 #ifdef CONFIG_ZBUD_KUNIT_TEST
 /* Lets the KUnit tests make page allocation fail. */
 static bool zbud_test_fail_page_alloc;
+/* Called by zbud_reclaim_page() after each failed attempt, for the tests. */
+static void (*zbud_test_attempt_gap)(struct zbud_pool *pool);
 #endif
 
 /*
@@ -166,6 +190,13 @@ static bool zbud_page_empty(struct zbud_header *zhdr)
 	return !zhdr->first_chunks && !zhdr->last_chunks;
 }
 
+/* The unbuddied list of the pages with @free free chunks. */
+static struct list_head *zbud_unbuddied(struct zbud_pool *pool,
+					unsigned int free)
+{
+	return &pool->unbuddied[free - 1];
+}
+
 static unsigned int zbud_free_chunks(struct zbud_header *zhdr)
 {
 	return ZBUD_DATA_CHUNKS - zhdr->first_chunks - zhdr->last_chunks;
@@ -194,36 +225,51 @@ static void zbud_file_page(struct zbud_pool *pool, struct zbud_header *zhdr)
 	if (zhdr->first_chunks && zhdr->last_chunks)
 		free = 0;
 	if (free)
-		list_move(&zhdr->buddy, &pool->unbuddied[free]);
+		list_move(&zhdr->buddy, zbud_unbuddied(pool, free));
 	else
 		list_move(&zhdr->buddy, &pool->full);
 }
 
+/*
+ * zbud_under_reclaim - whether a reclaim is working on a page that holds a
+ * live buddy.  Such a page is off the LRU exactly while a reclaim has it:
+ * every other page with a live buddy is on the LRU.  Caller holds the pool
+ * lock.
+ */
+static bool zbud_under_reclaim(struct zbud_header *zhdr)
+{
+	return list_empty(&zhdr->lru);
+}
+
 /**
- * zbud_put_page() - drop one reference on a zbud page
+ * zbud_retire_page() - take a page zbud is done with out of the pool
  * @pool: the pool the page belongs to
  * @zhdr: the page's header
  *
- * The only place where zbud gives a page back: when this drops the last
- * reference, the page must already be on none of the pool's lists (nothing
- * live is left in it and no reclaim holds it), so all that is left is to
- * account for it and free it.
+ * Called once per page, when the page holds no live buddy and no reclaim
+ * works on it any more: takes it off the lists and out of @pool->pages_nr.
+ * The caller still holds a reference on the page and drops it with
+ * zbud_put_page() afterwards; whoever drops the last reference, zbud or a
+ * transient user elsewhere in the kernel, gives the page back.
  *
  * Context: the pool lock is held.
  */
-static void zbud_put_page(struct zbud_pool *pool, struct zbud_header *zhdr)
+static void zbud_retire_page(struct zbud_pool *pool, struct zbud_header *zhdr)
 {
-	struct page *page = virt_to_page(zhdr);
-
 	lockdep_assert_held(&pool->lock);
-	if (!put_page_testzero(page))
-		return;
-	VM_WARN_ON_ONCE_PAGE(!zbud_page_empty(zhdr), page);
-	VM_WARN_ON_ONCE_PAGE(!list_empty(&zhdr->buddy) ||
-			     !list_empty(&zhdr->lru), page);
+	VM_WARN_ON_ONCE_PAGE(!zbud_page_empty(zhdr), virt_to_page(zhdr));
+	list_del_init(&zhdr->buddy);
+	list_del_init(&zhdr->lru);
 	WRITE_ONCE(pool->pages_nr, pool->pages_nr - 1);
-	/* The count is already zero: hand the page straight back. */
-	__folio_put(page_folio(page));
+}
+
+/*
+ * zbud_put_page - drop one of zbud's references on a page.  The page must
+ * not be touched afterwards unless another of zbud's references is held.
+ */
+static void zbud_put_page(struct zbud_header *zhdr)
+{
+	put_page(virt_to_page(zhdr));
 }
 
 /*
@@ -252,7 +298,7 @@ static struct zbud_pool *zbud_create_pool(gfp_t gfp,
 	if (!pool)
 		return NULL;
 	spin_lock_init(&pool->lock);
-	for (i = 0; i < ZBUD_NCHUNKS; i++)
+	for (i = 0; i < ZBUD_UNBUDDIED_LISTS; i++)
 		INIT_LIST_HEAD(&pool->unbuddied[i]);
 	INIT_LIST_HEAD(&pool->full);
 	INIT_LIST_HEAD(&pool->lru);
@@ -302,23 +348,25 @@ static unsigned long zbud_destroy_pool(struct zbud_pool *pool)
 	spin_lock(&pool->lock);
 	while (!list_empty(&pool->lru)) {
 		zhdr = list_first_entry(&pool->lru, struct zbud_header, lru);
-		list_del_init(&zhdr->lru);
-		list_del_init(&zhdr->buddy);
 		leftover++;
-		/* Clear both slots first: the last put frees the header. */
 		live = !!zhdr->first_chunks + !!zhdr->last_chunks;
 		zhdr->first_chunks = 0;
 		zhdr->last_chunks = 0;
+		zbud_retire_page(pool, zhdr);
+		spin_unlock(&pool->lock);
+		/* One reference per buddy; the header is not touched again. */
 		while (live--)
-			zbud_put_page(pool, zhdr);
-		cond_resched_lock(&pool->lock);
+			zbud_put_page(zhdr);
+		cond_resched();
+		spin_lock(&pool->lock);
 	}
 	counted = pool->pages_nr;
 	spin_unlock(&pool->lock);
 
+	VM_WARN_ON_ONCE(counted);
 	if (leftover)
-		pr_warn("pool destroyed with %lu pages still holding objects, released them (%lu still counted)\n",
-			leftover, counted);
+		pr_warn("pool destroyed with %lu pages still holding objects, released them\n",
+			leftover);
 	kfree(pool);
 	return leftover;
 }
@@ -357,8 +405,8 @@ static int zbud_alloc(struct zbud_pool *pool, size_t size, gfp_t gfp,
 	chunks = zbud_size_to_chunks(size);
 
 	spin_lock(&pool->lock);
-	for (free = chunks; free < ZBUD_NCHUNKS; free++) {
-		zhdr = list_first_entry_or_null(&pool->unbuddied[free],
+	for (free = chunks; free <= ZBUD_UNBUDDIED_LISTS; free++) {
+		zhdr = list_first_entry_or_null(zbud_unbuddied(pool, free),
 						struct zbud_header, buddy);
 		if (zhdr) {
 			get_page(virt_to_page(zhdr));
@@ -399,10 +447,17 @@ static int zbud_alloc(struct zbud_pool *pool, size_t size, gfp_t gfp,
  *
  * Clears the object's slot and drops the reference the object held on its
  * page.  A page that keeps a live buddy stays where it is on the LRU: a
- * free does not make it recently used.  A page that is left empty leaves
- * the lists, and goes back to the page allocator unless a reclaim still
- * holds it.  A page under reclaim is not refiled here; the reclaim does
- * that when it is done.
+ * free does not make it recently used.  A page that is left empty is
+ * retired, unless a reclaim works on it.  A page under reclaim is neither
+ * refiled nor retired here; the reclaim does that when it is done.
+ *
+ * A free of a handle whose slot is free already, or whose slot now holds an
+ * object of another size, is a bug of the caller.  It is reported, counted
+ * in @pool->bad_frees and otherwise ignored: dropping a reference for it
+ * would free the page under its live buddy.  Nothing has changed at that
+ * point, so there is nothing to repair, and an error message rather than a
+ * WARN is enough.  A double free that comes after the whole page went back
+ * to the page allocator cannot be caught here.
  *
  * Context: any context that may take a spinlock; the pool lock nests inside
  * whatever the caller holds.
@@ -410,27 +465,32 @@ static int zbud_alloc(struct zbud_pool *pool, size_t size, gfp_t gfp,
 static void zbud_free(struct zbud_pool *pool, unsigned long handle)
 {
 	struct zbud_header *zhdr = zbud_handle_to_header(handle);
+	enum zbud_slot slot = zbud_handle_to_slot(handle);
 
 	spin_lock(&pool->lock);
-	if (zbud_handle_to_slot(handle) == ZBUD_FIRST) {
-		VM_WARN_ON_ONCE(!zhdr->first_chunks);
+	if (!zbud_slot_chunks(zhdr, slot) ||
+	    zbud_encode_handle(zhdr, slot) != handle) {
+		pool->bad_frees++;
+		spin_unlock(&pool->lock);
+		pr_err_ratelimited("free of a %s buddy that is not allocated, ignored\n",
+				   slot == ZBUD_FIRST ? "first" : "last");
+		return;
+	}
+	if (slot == ZBUD_FIRST)
 		zhdr->first_chunks = 0;
-	} else {
-		VM_WARN_ON_ONCE(!zhdr->last_chunks);
+	else
 		zhdr->last_chunks = 0;
-	}
 
-	/* Off the LRU means a reclaim owns the page's place on the lists. */
-	if (!list_empty(&zhdr->lru)) {
-		if (zbud_page_empty(zhdr)) {
-			list_del_init(&zhdr->buddy);
-			list_del_init(&zhdr->lru);
-		} else {
+	/* A reclaim owns the place on the lists of a page it works on. */
+	if (!zbud_under_reclaim(zhdr)) {
+		if (zbud_page_empty(zhdr))
+			zbud_retire_page(pool, zhdr);
+		else
 			zbud_file_page(pool, zhdr);
-		}
 	}
-	zbud_put_page(pool, zhdr);
 	spin_unlock(&pool->lock);
+	/* The buddy's reference; a retired page is no longer in the pool. */
+	zbud_put_page(zhdr);
 }
 
 /*
@@ -498,12 +558,14 @@ static int zbud_reclaim_one(struct zbud_pool *pool)
 
 	spin_lock(&pool->lock);
 	emptied = zbud_page_empty(zhdr);
-	if (!emptied) {
+	if (emptied) {
+		zbud_retire_page(pool, zhdr);
+	} else {
 		zbud_file_page(pool, zhdr);
 		list_add(&zhdr->lru, &pool->lru);
 	}
-	zbud_put_page(pool, zhdr);
 	spin_unlock(&pool->lock);
+	zbud_put_page(zhdr);
 
 	if (emptied)
 		return 0;
@@ -519,13 +581,16 @@ static int zbud_reclaim_one(struct zbud_pool *pool)
  * and, with the pool lock dropped, calls the user's evict callback for
  * each of its live buddies.  The callback is expected to write the object
  * back and free it with zbud_free().  If afterwards the page holds no live
- * buddy, the last reference dropped gives it back to the page allocator
- * and the reclaim succeeded.  If a buddy survived, the page goes back on
- * the lists and the next page is tried, @retries times at most.
+ * buddy, the reclaim retires it, drops its reference, and succeeded.  If
+ * a buddy survived, the page goes back on the lists and the next page is
+ * tried, @retries times at most, or until the LRU is found empty.
+ *
+ * A later attempt finds the LRU empty when the pages left are all held by
+ * other reclaims or were freed by their owners since: no page was emptied
+ * by this call, and it fails with the error of its last attempt.
  *
  * Context: process context; the evict callback may sleep.
- * Return: 0 if a page was emptied, or if the LRU ran empty between two
- * attempts (others freed what was left); -EINVAL if the pool has no evict
+ * Return: 0 if a page was emptied; -EINVAL if the pool has no evict
  * callback or @retries is 0; -EBUSY if the pool is being destroyed;
  * -ENOENT if the LRU is empty to start with; otherwise the evict callback's
  * last error (-EAGAIN for its -ENOENT), or -EAGAIN if it reported success
@@ -533,8 +598,11 @@ static int zbud_reclaim_one(struct zbud_pool *pool)
  */
 static int zbud_reclaim_page(struct zbud_pool *pool, unsigned int retries)
 {
+	int ret = -EINVAL, failed = 0;
 	unsigned int i;
-	int ret = -EINVAL;
+#ifdef CONFIG_ZBUD_KUNIT_TEST
+	void (*gap)(struct zbud_pool *pool);
+#endif
 
 	if (!pool->ops || !pool->ops->evict || !retries)
 		return -EINVAL;
@@ -549,14 +617,20 @@ static int zbud_reclaim_page(struct zbud_pool *pool, unsigned int retries)
 
 	for (i = 0; i < retries; i++) {
 		ret = zbud_reclaim_one(pool);
-		if (ret == -ENOENT) {
-			/* Emptied by others while we were unlocked: done. */
-			if (i)
-				ret = 0;
-			break;
-		}
 		if (!ret)
 			break;
+		if (ret == -ENOENT) {
+			/* Nothing left to try: this call emptied no page. */
+			if (failed)
+				ret = failed;
+			break;
+		}
+		failed = ret;
+#ifdef CONFIG_ZBUD_KUNIT_TEST
+		gap = READ_ONCE(zbud_test_attempt_gap);
+		if (gap)
+			gap(pool);
+#endif
 	}
 
 	spin_lock(&pool->lock);
@@ -674,6 +748,7 @@ module_init(zbud_init);
 module_exit(zbud_exit);
 
 MODULE_LICENSE("GPL");
+MODULE_AUTHOR("Seth Jennings <sjennings@variantweb.net>");
 MODULE_DESCRIPTION("Buddy allocator for compressed pages, two per page");
 
 #ifdef CONFIG_ZBUD_KUNIT_TEST

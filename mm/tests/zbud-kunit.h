@@ -9,6 +9,13 @@
  * callback.  The zpool pointer a zbud pool hands back to evict is opaque
  * to zbud, so the tests pass their own context there and get it back in
  * the callback.
+ *
+ * Several tests race kthreads against each other.  A KASAN report or a
+ * WARN in a kthread is not counted against the running test by KUnit in
+ * 6.1, so every test also fails if the kernel picked up a new taint from
+ * one, or if lockdep switched itself off after a report, during its run.
+ * The tests wait for each other with completions, or poll a condition for
+ * a bounded time; none sleeps to show that something did not happen.
  */
 
 #ifndef _MM_TESTS_ZBUD_KUNIT_H
@@ -16,14 +23,22 @@
 
 #include <kunit/test.h>
 #include <linux/completion.h>
-#include <linux/delay.h>
+#include <linux/debug_locks.h>
 #include <linux/jiffies.h>
 #include <linux/kthread.h>
 #include <linux/random.h>
 #include <linux/string.h>
+#include <linux/wait.h>
 
 /* How long a test waits for something that should happen at once. */
 #define ZBUD_TEST_WAIT		(10 * HZ)
+/* Taints that a KASAN report, a WARN and an oops leave behind. */
+#define ZBUD_TEST_TAINTS	(BIT(TAINT_BAD_PAGE) | BIT(TAINT_WARN) | \
+				 BIT(TAINT_DIE))
+
+/* The kernel's state when the running test started. */
+static unsigned long zbud_test_saved_taint;
+static int zbud_test_saved_debug_locks;
 
 struct zbud_test_ctx {
 	struct kunit *test;
@@ -45,6 +60,8 @@ struct zbud_test_ctx {
 	struct completion destroyed;
 	int count_seen;
 	int reclaim_ret;
+	struct task_struct *holder;
+	bool gap_ok;
 	unsigned long leftover;
 };
 
@@ -138,7 +155,7 @@ static bool zbud_test_pool_empty(struct zbud_pool *pool)
 	spin_lock(&pool->lock);
 	empty = !pool->pages_nr && list_empty(&pool->lru) &&
 		list_empty(&pool->full);
-	for (i = 0; i < ZBUD_NCHUNKS; i++)
+	for (i = 0; i < ARRAY_SIZE(pool->unbuddied); i++)
 		empty = empty && list_empty(&pool->unbuddied[i]);
 	spin_unlock(&pool->lock);
 	return empty;
@@ -167,6 +184,13 @@ static int zbud_test_flow_evict(struct zbud_test_ctx *ctx,
 	ctx->evicted[n] = handle;
 	zbud_free(ctx->pool, handle);
 	ctx->count_after_free[n] = page_count(page);
+	/*
+	 * The test's own reference, so that it can see the reclaim drop its
+	 * reference without looking at a page that went back to the page
+	 * allocator.
+	 */
+	if (n == 1)
+		get_page(page);
 	return 0;
 }
 
@@ -201,8 +225,9 @@ static void zbud_test_refcount_flow(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ctx->evicted[1], last);
 	/* 6: the last buddy freed, only the reclaim's reference left. */
 	KUNIT_EXPECT_EQ(test, ctx->count_after_free[1], 1);
-	/* 7: the reclaim's put gave the page back. */
-	KUNIT_EXPECT_EQ(test, page_count(page), 0);
+	/* 7: the reclaim's put: only the test's reference is left. */
+	KUNIT_EXPECT_EQ(test, page_count(page), 1);
+	put_page(page);
 	KUNIT_EXPECT_EQ(test, pool->pages_nr, 0UL);
 	KUNIT_EXPECT_EQ(test, zbud_zpool_total_size(pool), 0ULL);
 	zbud_test_destroy(test, pool);
@@ -280,7 +305,7 @@ static void zbud_test_evict_fails(struct kunit *test)
 			KUNIT_EXPECT_EQ(test, zhdr->first_chunks, 0U);
 			free = zbud_free_chunks(zhdr);
 			KUNIT_EXPECT_TRUE(test,
-					  zbud_test_on_list(&pool->unbuddied[free],
+					  zbud_test_on_list(zbud_unbuddied(pool, free),
 							    &zhdr->buddy));
 		}
 		spin_unlock(&pool->lock);
@@ -291,8 +316,12 @@ static void zbud_test_evict_fails(struct kunit *test)
 			zbud_free(pool, first);
 			KUNIT_EXPECT_EQ(test, page_count(page), 1);
 		}
+		/* Held by the test, so that its count can still be read. */
+		get_page(page);
 		zbud_free(pool, last);
-		KUNIT_EXPECT_EQ(test, page_count(page), 0);
+		KUNIT_EXPECT_EQ(test, page_count(page), 1);
+		put_page(page);
+		KUNIT_EXPECT_EQ(test, pool->pages_nr, 1UL);
 		zbud_free(pool, other);
 		zbud_test_destroy(test, pool);
 	}
@@ -377,14 +406,17 @@ static void zbud_test_free_during_reclaim(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pool->pages_nr, 1UL);
 	KUNIT_EXPECT_TRUE(test, list_empty(&pool->lru));
 
+	/* The test's reference, to see the reclaim's go. */
+	get_page(page);
 	complete(&ctx->release);
 	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&ctx->done,
 							  ZBUD_TEST_WAIT), 0UL);
 	KUNIT_EXPECT_EQ(test, ctx->evict_calls, 1);
 	KUNIT_EXPECT_TRUE(test, ctx->data_ok);
-	/* The page lost its buddy: the reclaim succeeded and gave it back. */
+	/* The page lost its buddy: the reclaim succeeded and let it go. */
 	KUNIT_EXPECT_EQ(test, ctx->reclaim_ret, 0);
-	KUNIT_EXPECT_EQ(test, page_count(page), 0);
+	KUNIT_EXPECT_EQ(test, page_count(page), 1);
+	put_page(page);
 	zbud_test_destroy(test, pool);
 }
 
@@ -431,10 +463,13 @@ static void zbud_test_lru_empties(struct kunit *test)
 	page = zbud_test_page(ctx->handle[0]);
 	KUNIT_ASSERT_PTR_EQ(test, zbud_test_page(ctx->handle[1]), page);
 
+	/* The test's reference: the count stays readable. */
+	get_page(page);
 	KUNIT_EXPECT_EQ(test, zbud_reclaim_page(pool, 4), 0);
 	/* The last buddy was freed already: no callback for it. */
 	KUNIT_EXPECT_EQ(test, ctx->evict_calls, 1);
-	KUNIT_EXPECT_EQ(test, page_count(page), 0);
+	KUNIT_EXPECT_EQ(test, page_count(page), 1);
+	put_page(page);
 	KUNIT_EXPECT_TRUE(test, zbud_test_pool_empty(pool));
 
 	/* Nothing to reclaim at all. */
@@ -478,6 +513,194 @@ static void zbud_test_lru_empties(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, zbud_reclaim_page(pool, 1), -EINVAL);
 	/* Destroy gives the page back. */
 	KUNIT_EXPECT_EQ(test, zbud_destroy_pool(pool), 1UL);
+}
+
+/*
+ * 4a. A later attempt finds the LRU empty because the one page left is held
+ * by another reclaim: this reclaim emptied no page and must say so, and
+ * zpool_shrink() must not count a page for it.  The test's gap between
+ * attempts starts the other reclaim and waits until it holds the page.
+ */
+static int zbud_test_busy_evict(struct zbud_test_ctx *ctx,
+				unsigned long handle)
+{
+	if (current == ctx->holder) {
+		complete(&ctx->entered);
+		wait_for_completion(&ctx->release);
+	}
+	ctx->evict_calls++;
+	return -EBUSY;
+}
+
+static void zbud_test_take_lru_gap(struct zbud_pool *pool)
+{
+	struct zbud_test_ctx *ctx = (struct zbud_test_ctx *)pool->zpool;
+	struct task_struct *task;
+
+	/* Once: the other reclaim's own failed attempt must not recurse. */
+	WRITE_ONCE(zbud_test_attempt_gap, NULL);
+	task = kthread_create(zbud_test_reclaim_thread, ctx, "zbud-test-taker");
+	if (IS_ERR(task))
+		return;
+	ctx->holder = task;
+	wake_up_process(task);
+	ctx->gap_ok = wait_for_completion_timeout(&ctx->entered,
+						  ZBUD_TEST_WAIT);
+}
+
+static void zbud_test_lru_taken(struct kunit *test)
+{
+	struct zbud_test_ctx *ctx = zbud_test_ctx_new(test,
+						      zbud_test_busy_evict);
+	struct zbud_pool *pool = ctx->pool;
+	unsigned int reclaimed = 42;
+	unsigned long handle;
+	int round, ret;
+
+	handle = zbud_test_alloc(test, pool, 1000);
+	for (round = 0; round < 2; round++) {
+		ctx->holder = NULL;
+		ctx->gap_ok = false;
+		ctx->evict_calls = 0;
+		reinit_completion(&ctx->entered);
+		reinit_completion(&ctx->release);
+		reinit_completion(&ctx->done);
+		WRITE_ONCE(zbud_test_attempt_gap, zbud_test_take_lru_gap);
+		if (!round)
+			ret = zbud_reclaim_page(pool, 4);
+		else
+			ret = zbud_zpool_shrink(pool, 1, &reclaimed);
+		WRITE_ONCE(zbud_test_attempt_gap, NULL);
+		if (!ctx->gap_ok) {
+			complete(&ctx->release);
+			if (ctx->holder)
+				wait_for_completion(&ctx->done);
+			KUNIT_FAIL(test, "the other reclaim did not take the page");
+			break;
+		}
+		/* One failed attempt, then the LRU empty: no page emptied. */
+		KUNIT_EXPECT_EQ(test, ctx->evict_calls, 1);
+		KUNIT_EXPECT_EQ(test, ret, -EBUSY);
+		if (round)
+			KUNIT_EXPECT_EQ(test, reclaimed, 0U);
+		KUNIT_EXPECT_EQ(test, pool->pages_nr, 1UL);
+
+		complete(&ctx->release);
+		KUNIT_ASSERT_NE(test,
+				wait_for_completion_timeout(&ctx->done,
+							    ZBUD_TEST_WAIT),
+				0UL);
+		KUNIT_EXPECT_EQ(test, ctx->reclaim_ret, -EBUSY);
+		KUNIT_EXPECT_EQ(test, ctx->evict_calls, 2);
+	}
+	zbud_free(pool, handle);
+	zbud_test_destroy(test, pool);
+}
+
+/*
+ * 4b. Another path holds a transient reference on a zbud page when zbud
+ * drops its last one, as page cache lookups, GUP-fast and compaction's
+ * pfn scanners may do with get_page_unless_zero() at any time.  zbud must
+ * still count the page out, and the page must go back exactly once, at the
+ * other path's put.  Through a free, through a reclaim, through destroy.
+ */
+static void zbud_test_foreign_ref(struct kunit *test)
+{
+	struct zbud_test_ctx *ctx = zbud_test_ctx_new(test,
+						      zbud_test_ok_evict);
+	struct zbud_pool *pool = ctx->pool;
+	unsigned long first, last;
+	struct page *page;
+
+	/* The last buddy freed while someone else holds the page. */
+	first = zbud_test_alloc(test, pool, 100);
+	page = zbud_test_page(first);
+	get_page(page);
+	zbud_free(pool, first);
+	KUNIT_EXPECT_EQ(test, pool->pages_nr, 0UL);
+	KUNIT_EXPECT_EQ(test, zbud_zpool_total_size(pool), 0ULL);
+	KUNIT_EXPECT_TRUE(test, zbud_test_pool_empty(pool));
+	/* zbud dropped its reference; the foreign put frees the page. */
+	KUNIT_EXPECT_EQ(test, page_count(page), 1);
+	put_page(page);
+
+	/* A reclaim empties a page someone else holds. */
+	first = zbud_test_alloc(test, pool, 1000);
+	last = zbud_test_alloc(test, pool, 1000);
+	page = zbud_test_page(first);
+	KUNIT_ASSERT_PTR_EQ(test, zbud_test_page(last), page);
+	get_page(page);
+	KUNIT_EXPECT_EQ(test, zbud_reclaim_page(pool, 1), 0);
+	KUNIT_EXPECT_EQ(test, ctx->evict_calls, 2);
+	KUNIT_EXPECT_EQ(test, pool->pages_nr, 0UL);
+	KUNIT_EXPECT_TRUE(test, zbud_test_pool_empty(pool));
+	KUNIT_EXPECT_EQ(test, page_count(page), 1);
+	put_page(page);
+
+	/* Destroy gives back a page someone else holds. */
+	first = zbud_test_alloc(test, pool, 1000);
+	page = zbud_test_page(first);
+	get_page(page);
+	KUNIT_EXPECT_EQ(test, zbud_destroy_pool(pool), 1UL);
+	KUNIT_EXPECT_EQ(test, page_count(page), 1);
+	put_page(page);
+}
+
+/*
+ * 4c. A handle freed twice, or a stale handle of a slot that holds another
+ * object by now, is reported and ignored: the page stays with its live
+ * buddy, its reference and its data.  The test holds a reference of its
+ * own, so that a wrong put shows as a count rather than a freed page.
+ */
+static void zbud_test_double_free(struct kunit *test)
+{
+	struct zbud_test_ctx *ctx = zbud_test_ctx_new(test,
+						      zbud_test_ok_evict);
+	struct zbud_pool *pool = ctx->pool;
+	unsigned long first, last, stale;
+	struct page *page;
+
+	first = zbud_test_alloc(test, pool, 1000);
+	last = zbud_test_alloc(test, pool, 1000);
+	page = zbud_test_page(first);
+	KUNIT_ASSERT_PTR_EQ(test, zbud_test_page(last), page);
+	zbud_test_fill(first, 1000, 7);
+	get_page(page);
+
+	/* The last buddy freed twice. */
+	zbud_free(pool, last);
+	KUNIT_EXPECT_EQ(test, page_count(page), 2);
+	zbud_free(pool, last);
+	KUNIT_EXPECT_EQ(test, pool->bad_frees, 1UL);
+	/* The first buddy's reference and the test's are both still there. */
+	KUNIT_ASSERT_EQ(test, page_count(page), 2);
+	KUNIT_EXPECT_EQ(test, pool->pages_nr, 1UL);
+	KUNIT_EXPECT_TRUE(test, zbud_test_check(first, 1000, 7));
+
+	/* The last slot taken again by a smaller object: a stale handle. */
+	stale = last;
+	last = zbud_test_alloc(test, pool, 500);
+	KUNIT_ASSERT_PTR_EQ(test, zbud_test_page(last), page);
+	KUNIT_EXPECT_EQ(test, zbud_handle_to_slot(last), ZBUD_LAST);
+	KUNIT_EXPECT_NE(test, last, stale);
+	zbud_test_fill(last, 500, 8);
+	zbud_free(pool, stale);
+	KUNIT_EXPECT_EQ(test, pool->bad_frees, 2UL);
+	KUNIT_ASSERT_EQ(test, page_count(page), 3);
+	KUNIT_EXPECT_TRUE(test, zbud_test_check(last, 500, 8));
+
+	/* The first buddy freed twice. */
+	zbud_free(pool, first);
+	zbud_free(pool, first);
+	KUNIT_EXPECT_EQ(test, pool->bad_frees, 3UL);
+	KUNIT_ASSERT_EQ(test, page_count(page), 2);
+	KUNIT_EXPECT_TRUE(test, zbud_test_check(last, 500, 8));
+
+	zbud_free(pool, last);
+	KUNIT_EXPECT_EQ(test, pool->bad_frees, 3UL);
+	KUNIT_EXPECT_EQ(test, page_count(page), 1);
+	put_page(page);
+	zbud_test_destroy(test, pool);
 }
 
 /* 5. Every error code, and the size boundaries. */
@@ -672,12 +895,16 @@ static void zbud_test_destroy_race(struct kunit *test)
 	struct zbud_pool *pool = ctx->pool;
 	struct task_struct *task;
 	struct page *cold, *hot;
-	bool early;
+	unsigned long end;
+	bool waiting;
 
 	/* Two pages: the colder is reclaimed, the other is left over. */
 	cold = zbud_test_page(zbud_test_alloc(test, pool, PAGE_SIZE / 2));
 	hot = zbud_test_page(zbud_test_alloc(test, pool, PAGE_SIZE / 2));
 	KUNIT_ASSERT_PTR_NE(test, cold, hot);
+	/* The test's references, to read the counts after destroy. */
+	get_page(cold);
+	get_page(hot);
 
 	task = kthread_run(zbud_test_reclaim_thread, ctx, "zbud-test-reclaim");
 	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
@@ -690,13 +917,28 @@ static void zbud_test_destroy_race(struct kunit *test)
 		wait_for_completion(&ctx->done);
 		KUNIT_FAIL(test, "cannot start the destroying thread");
 		zbud_destroy_pool(pool);
+		put_page(cold);
+		put_page(hot);
 		return;
 	}
-	/* The reclaim is blocked: destroy must be waiting for it. */
-	msleep(300);
-	early = completion_done(&ctx->destroyed);
-	KUNIT_EXPECT_FALSE_MSG(test, early,
-			       "destroy returned while a reclaim was in flight");
+	/*
+	 * The reclaim is blocked: destroy must come to wait for it, and stay
+	 * there.  Poll, for a bounded time, until it sleeps on the pool's
+	 * drain waitqueue or (the bug) returns.
+	 */
+	end = jiffies + ZBUD_TEST_WAIT;
+	while (!completion_done(&ctx->destroyed) &&
+	       !wq_has_sleeper(&pool->drain_wait) && time_before(jiffies, end))
+		schedule_timeout_uninterruptible(1);
+	waiting = !completion_done(&ctx->destroyed) &&
+		  wq_has_sleeper(&pool->drain_wait);
+	KUNIT_EXPECT_TRUE_MSG(test, waiting,
+			      "destroy did not wait for the reclaim in flight");
+	if (waiting) {
+		/* The pool is dying: no new reclaim may start. */
+		KUNIT_EXPECT_EQ(test, zbud_reclaim_page(pool, 1), -EBUSY);
+		KUNIT_EXPECT_FALSE(test, completion_done(&ctx->destroyed));
+	}
 
 	complete(&ctx->release);
 	KUNIT_EXPECT_NE(test, wait_for_completion_timeout(&ctx->done,
@@ -708,8 +950,10 @@ static void zbud_test_destroy_race(struct kunit *test)
 							  HZ), 0UL);
 	/* The hot page was left over and given back by destroy. */
 	KUNIT_EXPECT_EQ(test, ctx->leftover, 1UL);
-	KUNIT_EXPECT_EQ(test, page_count(cold), 0);
-	KUNIT_EXPECT_EQ(test, page_count(hot), 0);
+	KUNIT_EXPECT_EQ(test, page_count(cold), 1);
+	KUNIT_EXPECT_EQ(test, page_count(hot), 1);
+	put_page(cold);
+	put_page(hot);
 }
 
 /*
@@ -737,6 +981,10 @@ struct zbud_test_stress {
 	atomic_t alloc_failed;
 	atomic_t evicted;
 	atomic_t reclaimed;
+	/* Odd while the reclaimer is inside an evict callback. */
+	atomic_t window;
+	/* Worker operations that overlapped an evict callback. */
+	atomic_t overlaps;
 	struct completion done[ZBUD_TEST_WORKERS + 1];
 	int id[ZBUD_TEST_WORKERS];
 };
@@ -775,8 +1023,12 @@ static int zbud_test_stress_evict(struct zbud_test_ctx *ctx,
 				  unsigned long handle)
 {
 	struct zbud_test_stress *st = (void *)ctx->handle[0];
-	int i;
+	int i, ret = -ENOENT;
 
+	/* The page is off the lists, held by the reclaim: the window. */
+	atomic_inc(&st->window);
+	/* Opened before the callback looks at the slots; pairs with smp_rmb(). */
+	smp_mb__after_atomic();
 	for (i = 0; i < ZBUD_TEST_SLOTS; i++) {
 		struct zbud_test_slot *slot = &st->slot[i];
 
@@ -785,10 +1037,27 @@ static int zbud_test_stress_evict(struct zbud_test_ctx *ctx,
 			continue;
 		zbud_test_slot_free(st, slot, handle);
 		atomic_inc(&st->evicted);
-		return 0;
+		ret = 0;
+		break;
 	}
-	/* Its owner is freeing it. */
-	return -ENOENT;
+	/* Closed after the callback's last access; pairs with smp_rmb(). */
+	smp_mb__before_atomic();
+	atomic_inc(&st->window);
+	/* -ENOENT: its owner is freeing it. */
+	return ret;
+}
+
+/*
+ * Count a worker's operation that ran while the reclaimer was inside an
+ * evict callback: it started inside a window, or a window opened or
+ * closed while it ran.
+ */
+static void zbud_test_overlap(struct zbud_test_stress *st, int before)
+{
+	/* Pairs with the barriers around the reclaimer's increments. */
+	smp_rmb();
+	if ((before & 1) || atomic_read(&st->window) != before)
+		atomic_inc(&st->overlaps);
 }
 
 static int zbud_test_worker(void *data)
@@ -805,6 +1074,7 @@ static int zbud_test_worker(void *data)
 	     i++) {
 		struct zbud_test_slot *slot;
 		unsigned long handle;
+		int window;
 
 		slot = &slots[get_random_u32_below(ZBUD_TEST_SLOTS /
 						   ZBUD_TEST_WORKERS)];
@@ -812,9 +1082,14 @@ static int zbud_test_worker(void *data)
 		handle = smp_load_acquire(&slot->handle);
 		if (handle == ZBUD_TEST_BUSY)
 			continue;
+		window = atomic_read(&st->window);
+		/* Pairs with the barriers around the reclaimer's increments. */
+		smp_rmb();
 		if (handle) {
-			if (zbud_test_slot_claim(slot, handle))
+			if (zbud_test_slot_claim(slot, handle)) {
 				zbud_test_slot_free(st, slot, handle);
+				zbud_test_overlap(st, window);
+			}
 			continue;
 		}
 		slot->size = 1 + get_random_u32_below(ZBUD_MAX_SIZE);
@@ -824,6 +1099,7 @@ static int zbud_test_worker(void *data)
 			atomic_inc(&st->alloc_failed);
 			continue;
 		}
+		zbud_test_overlap(st, window);
 		memset(zbud_zpool_map(NULL, handle, ZPOOL_MM_WO), slot->seed,
 		       slot->size);
 		zbud_zpool_unmap(NULL, handle);
@@ -899,9 +1175,12 @@ static void zbud_test_concurrency(struct kunit *test)
 		if (zbud_test_slot_claim(slot, handle))
 			zbud_test_slot_free(st, slot, handle);
 	}
-	kunit_info(test, "%d pages reclaimed, %d objects evicted, %d allocations failed\n",
+	kunit_info(test, "%d pages reclaimed, %d objects evicted, %d allocations failed, %d operations overlapped an eviction\n",
 		   atomic_read(&st->reclaimed), atomic_read(&st->evicted),
-		   atomic_read(&st->alloc_failed));
+		   atomic_read(&st->alloc_failed),
+		   atomic_read(&st->overlaps));
+	/* Without an overlap, the race this test is about never ran. */
+	KUNIT_EXPECT_GT(test, atomic_read(&st->overlaps), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&st->corrupt), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&st->alloc_failed), 0);
 	KUNIT_EXPECT_GT(test, atomic_read(&st->evicted), 0);
@@ -915,6 +1194,9 @@ static struct kunit_case zbud_test_cases[] = {
 	KUNIT_CASE(zbud_test_evict_fails),
 	KUNIT_CASE(zbud_test_free_during_reclaim),
 	KUNIT_CASE(zbud_test_lru_empties),
+	KUNIT_CASE(zbud_test_lru_taken),
+	KUNIT_CASE(zbud_test_foreign_ref),
+	KUNIT_CASE(zbud_test_double_free),
 	KUNIT_CASE(zbud_test_errors),
 	KUNIT_CASE(zbud_test_packing),
 	KUNIT_CASE(zbud_test_integrity),
@@ -923,8 +1205,34 @@ static struct kunit_case zbud_test_cases[] = {
 	{}
 };
 
+static int zbud_test_init(struct kunit *test)
+{
+	zbud_test_saved_taint = get_taint();
+	zbud_test_saved_debug_locks = READ_ONCE(debug_locks);
+	if (zbud_test_saved_taint & ZBUD_TEST_TAINTS)
+		kunit_info(test, "already tainted 0x%lx, reports may go unseen\n",
+			   zbud_test_saved_taint);
+	return 0;
+}
+
+static void zbud_test_exit(struct kunit *test)
+{
+	unsigned long taint;
+
+	WRITE_ONCE(zbud_test_fail_page_alloc, false);
+	WRITE_ONCE(zbud_test_attempt_gap, NULL);
+	taint = get_taint() & ~zbud_test_saved_taint & ZBUD_TEST_TAINTS;
+	if (taint)
+		KUNIT_FAIL(test, "kernel tainted 0x%lx: KASAN report, WARN or oops, see the log",
+			   taint);
+	if (zbud_test_saved_debug_locks && !READ_ONCE(debug_locks))
+		KUNIT_FAIL(test, "lock debugging went off: lockdep report, see the log");
+}
+
 static struct kunit_suite zbud_test_suite = {
 	.name = "zbud",
+	.init = zbud_test_init,
+	.exit = zbud_test_exit,
 	.test_cases = zbud_test_cases,
 };
 
