@@ -145,16 +145,36 @@ selftests_boot()
 	for try in 1 2; do
 		"$ZS_BIN/vm.sh" --kernel "$bz" --name "$name" --smp 2 --mem "$mem" \
 			--append "zswap.enabled=1 $append" --run "$run" \
-			--timeout "$timeout" > "$out/$name.results"
+			--timeout "$timeout" --slowness "$slowness" > "$out/$name.results"
 		grep -q 'did not boot within' "$BUILD/vm/$name/console.log" || break
 		cp "$BUILD/vm/$name/console.log" "$out/$name.stuck-console.log"
 		zs_log "$name: guest stuck in boot" \
 			"(console: $out/$name.stuck-console.log), booting it again"
 	done
 	record < "$out/$name.results"
+	selftests_slowness "$name"
 	sed -n "s/^zswaptest: time \([^ ]*\) \(.*\)/$name\/\1 \2/p" \
 		"$BUILD/vm/$name/output.log" >> "$out/selftest-times"
 	echo "$name boot $(cat "$BUILD/vm/$name/seconds" 2>/dev/null)s" >> "$out/selftest-times"
+}
+
+# How much slower than the reference host guests run here, from what a
+# boot's init.sh measured: the highest figure seen so far sets the limits of
+# the boots after it (vm.sh --slowness).
+slowness=100
+selftests_slowness()
+{
+	local s
+
+	s=$(cat "$BUILD/vm/$1/slowness" 2>/dev/null)
+	case $s in
+	''|*[!0-9]*) return ;;
+	esac
+	if [ "$s" -gt "$slowness" ]; then
+		zs_log "$1: guests run at ${s}% of the reference host's time:" \
+			"limits and watchdogs scaled by that"
+		slowness=$s
+	fi
 }
 
 # The in-guest selftests (tools/testing/selftests/zswap), four boots: the
@@ -184,6 +204,18 @@ tier_selftests()
 		fail "selftests: building the ${pre}debug kernel failed"
 		return
 	fi
+	# A boot without programs measures this host's speed first, so that
+	# every boot's limits (and its kernel's watchdogs, while it boots)
+	# fit the host (init.sh, vm.sh --slowness).
+	if "$ZS_BIN/vm.sh" --kernel "$run" --name "${pre}calibrate" --smp 2 --swap 0 \
+			--timeout 300 > "$out/${pre}calibrate.results"; then
+		selftests_slowness "${pre}calibrate"
+		zs_log "host speed: $(sed -n 's/^zswaptest: slowness //p' \
+			"$BUILD/vm/${pre}calibrate/output.log" | tr -d '\r')"
+	else
+		zs_log "the calibration boot failed ($BUILD/vm/${pre}calibrate):" \
+			"limits stay unscaled"
+	fi
 	# Integrity pushes 150% of RAM per zpool x compressor: a small guest.
 	selftests_boot "${pre}run-integrity" "$run" 128M zswap_integrity_test \
 		"" "${VM_TIMEOUT:-1200}"
@@ -205,6 +237,8 @@ tier_selftests()
 
 base=$("$ZS_BIN/base.sh" 2>&1 >/dev/null | sed -n 's/.*base: Linux //p')
 zs_log "test command: tiers '$tiers' on Linux $base"
+zs_log "qemu: $(dpkg-query -W -f '${Package} ${Version}' qemu-system-x86 2>/dev/null ||
+	qemu-system-x86_64 --version 2>/dev/null | head -1)"
 for t in $tiers; do
 	case $t in
 	frame|checkpatch|kunit|series|selftests)
