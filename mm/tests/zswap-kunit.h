@@ -225,6 +225,29 @@ static int zt_store_text(struct page *page, pgoff_t offset, unsigned long seed)
 	return zswap_store_page(ZT_TYPE, offset, page);
 }
 
+/*
+ * Store offset 6, have @gap replace its entry while reclaim is unlocked,
+ * and check that reclaim lost the race without writing anything back and
+ * that the newcomer's data survived.
+ */
+static void zt_reclaim_replaced(struct kunit *test, struct zswap_pool *pool,
+				struct page *page, void (*gap)(swp_entry_t),
+				int stored)
+{
+	bool excl;
+
+	KUNIT_ASSERT_EQ(test, zt_store_text(page, 6, 6), 0);
+	zswap_kunit_reclaim_gap = gap;
+	KUNIT_EXPECT_EQ(test, zswap_reclaim_entry(pool), -EAGAIN);
+	zswap_kunit_reclaim_gap = NULL;
+	KUNIT_EXPECT_EQ(test, zt_rec.nr, 0);
+	clear_highpage(page);
+	KUNIT_EXPECT_EQ(test, zswap_load_page(ZT_TYPE, 6, page, false, &excl), 0);
+	KUNIT_EXPECT_EQ(test, ((u8 *)page_address(page))[PAGE_SIZE - 1], 0x5a);
+	zswap_frontswap_invalidate_page(ZT_TYPE, 6);
+	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_stored_pages), stored);
+}
+
 /* 1. LRU order, and reclaim racing with invalidate */
 
 static void zt_invalidate_in_gap(swp_entry_t swpentry)
@@ -360,28 +383,9 @@ static void zswap_test_lru_order(struct kunit *test)
 	 * take the newcomer for its victim, and its data must survive.
 	 */
 	zt_gap_page = zt_alloc_page(test);
-	KUNIT_ASSERT_EQ(test, zt_store_text(page, 6, 6), 0);
-	zswap_kunit_reclaim_gap = zt_replace_in_gap;
-	KUNIT_EXPECT_EQ(test, zswap_reclaim_entry(pool), -EAGAIN);
-	zswap_kunit_reclaim_gap = NULL;
-	KUNIT_EXPECT_EQ(test, zt_rec.nr, 0);
-	clear_highpage(page);
-	KUNIT_EXPECT_EQ(test, zswap_load_page(ZT_TYPE, 6, page, false, &excl), 0);
-	KUNIT_EXPECT_EQ(test, ((u8 *)page_address(page))[PAGE_SIZE - 1], 0x5a);
-	zswap_frontswap_invalidate_page(ZT_TYPE, 6);
-	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_stored_pages), stored);
+	zt_reclaim_replaced(test, pool, page, zt_replace_in_gap, stored);
 	__free_page(zt_gap_page);
-
-	KUNIT_ASSERT_EQ(test, zt_store_text(page, 6, 6), 0);
-	zswap_kunit_reclaim_gap = zt_reuse_in_gap;
-	KUNIT_EXPECT_EQ(test, zswap_reclaim_entry(pool), -EAGAIN);
-	zswap_kunit_reclaim_gap = NULL;
-	KUNIT_EXPECT_EQ(test, zt_rec.nr, 0);
-	clear_highpage(page);
-	KUNIT_EXPECT_EQ(test, zswap_load_page(ZT_TYPE, 6, page, false, &excl), 0);
-	KUNIT_EXPECT_EQ(test, ((u8 *)page_address(page))[PAGE_SIZE - 1], 0x5a);
-	zswap_frontswap_invalidate_page(ZT_TYPE, 6);
-	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_stored_pages), stored);
+	zt_reclaim_replaced(test, pool, page, zt_reuse_in_gap, stored);
 
 	zswap_pool_put(pool);
 	__free_page(page);
