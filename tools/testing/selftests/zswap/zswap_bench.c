@@ -12,6 +12,9 @@
  *      With -r, a pass is as many reads of seeded random warm pages instead
  *      of a sequential sweep: a sweep over more than RAM misses on every
  *      page under any LRU, random reads hit RAM as often as it is large.
+ *      With -z THETA, the reads of a pass are Zipf(THETA) over a seeded
+ *      permutation of the warm pages (see struct zw_zipf): skewed, so
+ *      that a policy that keeps the hot pages can win.
  *
  * Pages are the seeded mix of zswap_workload.h (-x zero:same:text:random
  * percentages), checked against their checksums.  The last line is
@@ -21,10 +24,13 @@
  * with the guest's elapsed time of phases 1-3 (guest_ns), the CPU time all
  * tasks spent in it (busy_ns, see zw_taskclock_read()), the CPU time deltas
  * from /proc/stat, the deltas of every counter of struct zw_counters and the
- * peak and final pool size and stored pages.
+ * peak and final pool size and stored pages.  Phase 3 alone is described
+ * by read_ns, and by the mean over its samples (every SAMPLE_EVERY pages)
+ * of the pool size, the stored pages and the warm pages resident in RAM
+ * (mincore(), swap cache included), then their values at its end.
  *
  * Usage: zswap_bench -n NAME [-c MiB] [-w MiB] [-p passes] [-W N] [-r]
- *                    [-x z:s:t:r] [-s seed]
+ *                    [-z theta] [-x z:s:t:r] [-s seed]
  * Exit status: 0 when every page matched.
  */
 #include <getopt.h>
@@ -33,14 +39,14 @@
 #define SAMPLE_EVERY	256	/* pages between two samples of the pool's peaks */
 
 static struct zw_counters peaks;
+
+/* Sums over phase 3's samples, for the means. */
+static struct {
+	long long samples, pool_total_size, stored_pages, resident;
+} phase;
+static unsigned char *incore;
 static struct zw_taskclock tc0, tc1;
 static long long mismatches;
-/* Parameters in force, printed with the results; "-" where a kernel lacks one. */
-static const char * const params[] = {
-	"zpool", "compressor", "max_pool_percent", "accept_threshold_percent",
-	"exclusive_loads",
-};
-
 static void write_pages(struct zw_region *r, size_t from, size_t to, uint64_t gen)
 {
 	size_t i;
@@ -52,11 +58,41 @@ static void write_pages(struct zw_region *r, size_t from, size_t to, uint64_t ge
 	}
 }
 
+/* Warm pages resident in RAM or in the swap cache, or -1. */
+static long long warm_resident(struct zw_region *r, size_t cold, size_t warm)
+{
+	long long n = 0;
+	size_t i;
+
+	if (mincore(r->mem + cold * ZW_PAGE, warm * ZW_PAGE, incore))
+		return -1;
+	for (i = 0; i < warm; i++)
+		n += incore[i] & 1;
+	return n;
+}
+
+static void phase_sample(struct zw_region *r, size_t cold, size_t warm)
+{
+	zw_counters_sample(&peaks);
+	phase.samples++;
+	phase.pool_total_size += zw_stat("pool_total_size");
+	phase.stored_pages += zw_stat("stored_pages");
+	phase.resident += warm_resident(r, cold, warm);
+}
+
+static double phase_mean(long long sum)
+{
+	return phase.samples ? (double)sum / phase.samples : 0;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned long long cold_mib = 0, warm_mib = 0;
 	unsigned int passes = 0, write_every = 0, p;
 	int random_order = 0;
+	double theta = 0;
+	struct zw_zipf zipf = { 0 };
+	long long end_resident;
 	uint64_t rs;
 	size_t j;
 	const char *name = "bench";
@@ -69,7 +105,7 @@ int main(int argc, char **argv)
 	double g0, g1, gw;
 	int c;
 
-	while ((c = getopt(argc, argv, "n:c:w:p:W:rx:s:")) != -1) {
+	while ((c = getopt(argc, argv, "n:c:w:p:W:rz:x:s:")) != -1) {
 		switch (c) {
 		case 'n':
 			name = optarg;
@@ -89,6 +125,13 @@ int main(int argc, char **argv)
 		case 'r':
 			random_order = 1;
 			break;
+		case 'z':
+			theta = strtod(optarg, NULL);
+			if (theta <= 0 || theta > 10) {
+				fprintf(stderr, "zswap_bench: -z wants a theta in (0, 10]\n");
+				return 2;
+			}
+			break;
 		case 'x':
 			if (zw_mix_parse(&mix, optarg)) {
 				fprintf(stderr, "zswap_bench: -x wants %s\n",
@@ -101,7 +144,7 @@ int main(int argc, char **argv)
 			break;
 		default:
 			fprintf(stderr, "usage: %s -n NAME [-c MiB] [-w MiB] [-p passes] %s\n",
-				argv[0], "[-W N] [-r] [-x z:s:t:r] [-s seed]");
+				argv[0], "[-W N] [-r] [-z theta] [-x z:s:t:r] [-s seed]");
 			return 2;
 		}
 	}
@@ -111,16 +154,23 @@ int main(int argc, char **argv)
 		fprintf(stderr, "zswap_bench: -w MiB is required\n");
 		return 2;
 	}
-	if (zw_region_init(&r, cold + warm, seed)) {
+	incore = malloc(warm);
+	if (!incore || zw_region_init(&r, cold + warm, seed)) {
 		fprintf(stderr, "zswap_bench: cannot map %llu MiB\n", cold_mib + warm_mib);
+		return 2;
+	}
+	if (theta && zw_zipf_init(&zipf, warm, theta, seed)) {
+		fprintf(stderr, "zswap_bench: no memory for a Zipf table of %zu pages\n", warm);
 		return 2;
 	}
 	r.mix = mix;
 	r.fast = 1;
 	printf("zswap bench %s: cold %llu MiB, warm %llu MiB, %u passes, write every %u, ",
 	       name, cold_mib, warm_mib, passes, write_every);
-	printf("mix %u:%u:%u:%u, seed %llu, MemTotal %llu MiB\n", mix.pct[0], mix.pct[1],
-	       mix.pct[2], mix.pct[3], (unsigned long long)seed, zw_memtotal() >> 20);
+	printf("%s, theta %g, mix %u:%u:%u:%u, seed %llu, MemTotal %llu MiB\n",
+	       theta ? "zipf" : random_order ? "random" : "sequential", theta, mix.pct[0],
+	       mix.pct[1], mix.pct[2], mix.pct[3], (unsigned long long)seed,
+	       zw_memtotal() >> 20);
 	fflush(stdout);
 
 	zw_counters_read(&start);
@@ -135,7 +185,10 @@ int main(int argc, char **argv)
 	for (p = 0; p < passes; p++) {
 		rs = zw_mix64(seed + p + 1);
 		for (j = 0; j < warm; j++) {
-			i = cold + (random_order ? zw_next(&rs) % warm : j);
+			if (theta)
+				i = cold + zw_zipf_next(&zipf, &rs);
+			else
+				i = cold + (random_order ? zw_next(&rs) % warm : j);
 			if (!zw_check_page(&r, i))
 				mismatches++;
 			if (write_every && i % write_every == p % write_every) {
@@ -143,21 +196,16 @@ int main(int argc, char **argv)
 				zw_write_page(&r, i, p + 1);
 			}
 			if (j % SAMPLE_EVERY == 0)
-				zw_counters_sample(&peaks);
+				phase_sample(&r, cold, warm);
 		}
 	}
 	zw_counters_sample(&peaks);
 
 	g1 = zw_now();
+	end_resident = warm_resident(&r, cold, warm);
 	zw_taskclock_read(&tc1);
 	zw_cputime(&t1);
-	zw_counters_read(&end);
-	if (peaks.peak_pool_total_size > end.peak_pool_total_size)
-		end.peak_pool_total_size = peaks.peak_pool_total_size;
-	if (peaks.peak_stored_pages > end.peak_stored_pages) {
-		end.peak_stored_pages = peaks.peak_stored_pages;
-		end.peak_same_filled_pages = peaks.peak_same_filled_pages;
-	}
+	zw_counters_end(&end, &peaks);
 
 	/* The cold region is checked after the clock stopped: it is not part of the workload. */
 	for (i = 0; i < cold; i++)
@@ -166,26 +214,23 @@ int main(int argc, char **argv)
 
 	printf("bench-result: name=%s guest_ns=%.0f busy_ns=%lld write_ns=%.0f", name,
 	       (g1 - g0) * 1e9, zw_taskclock_delta(&tc0, &tc1), (gw - g0) * 1e9);
-	printf(" pages=%zu cold_pages=%zu warm_pages=%zu passes=%u write_every=%u random_order=%d",
-	       cold + warm, cold, warm, passes, write_every, random_order);
-	printf(" clk_tck=%ld user_ticks=%llu sys_ticks=%llu idle_ticks=%llu",
-	       sysconf(_SC_CLK_TCK), t1.user + t1.nice - t0.user - t0.nice, t1.system - t0.system,
-	       t1.idle - t0.idle);
-	printf(" iowait_ticks=%llu irq_ticks=%llu softirq_ticks=%llu",
-	       t1.iowait - t0.iowait, t1.irq - t0.irq, t1.softirq - t0.softirq);
-	zw_counters_print(stdout, &start, &end);
-	for (i = 0; i < ARRAY_SIZE(params); i++) {
-		char val[64];
-
-		if (zw_param_get(params[i], val, sizeof(val)))
-			strcpy(val, "-");
-		printf(" param_%s=%s", params[i], val);
-	}
+	printf(" read_ns=%.0f pages=%zu cold_pages=%zu warm_pages=%zu passes=%u write_every=%u",
+	       (g1 - gw) * 1e9, cold + warm, cold, warm, passes, write_every);
+	printf(" random_order=%d zipf_theta=%g phase_samples=%lld", random_order, theta,
+	       phase.samples);
+	printf(" phase_mean_pool_total_size=%.0f phase_mean_stored_pages=%.0f",
+	       phase_mean(phase.pool_total_size), phase_mean(phase.stored_pages));
+	printf(" phase_mean_resident_pages=%.0f end_resident_pages=%lld",
+	       phase_mean(phase.resident), end_resident);
+	zw_bench_print(stdout, &t0, &t1, &start, &end);
 	printf(" zero=%zu same=%zu text=%zu random=%zu mismatches=%lld\n",
 	       r.kinds[ZW_ZERO], r.kinds[ZW_SAME], r.kinds[ZW_TEXT], r.kinds[ZW_RANDOM],
 	       mismatches);
 	if (mismatches)
 		printf("zswaptest: error: %s: %lld checksum mismatches\n", name, mismatches);
 	zw_region_free(&r);
+	if (theta)
+		zw_zipf_free(&zipf);
+	free(incore);
 	return mismatches ? 1 : 0;
 }

@@ -14,6 +14,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -377,6 +378,74 @@ static inline int zw_mix_parse(struct zw_mix *mix, const char *str)
 	return sum == 100 ? 0 : -EINVAL;
 }
 
+/*
+ * Zipf(theta) over n items: rank k (0-based) is drawn with probability
+ * proportional to 1 / (k + 1)^theta, from an exact table of the cumulative
+ * distribution searched by bisection, and is mapped to an item through a
+ * seeded random permutation, so that the hot items are scattered over the
+ * range and not adjacent.  Needs -lm.
+ */
+struct zw_zipf {
+	size_t n;
+	double *cdf;
+	uint32_t *perm;
+};
+
+static inline int zw_zipf_init(struct zw_zipf *z, size_t n, double theta,
+			       uint64_t seed)
+{
+	uint64_t s = zw_mix64(seed ^ 0x5a1bf00dULL);
+	double sum = 0;
+	size_t k;
+
+	z->n = n;
+	z->cdf = malloc(n * sizeof(*z->cdf));
+	z->perm = malloc(n * sizeof(*z->perm));
+	if (!n || n > UINT32_MAX || !z->cdf || !z->perm) {
+		free(z->cdf);
+		free(z->perm);
+		return -EINVAL;
+	}
+	for (k = 0; k < n; k++) {
+		sum += pow(k + 1.0, -theta);
+		z->cdf[k] = sum;
+		z->perm[k] = k;
+	}
+	for (k = 0; k < n; k++)
+		z->cdf[k] /= sum;
+	for (k = n - 1; k > 0; k--) {	/* Fisher-Yates */
+		size_t j = zw_next(&s) % (k + 1);
+		uint32_t t = z->perm[k];
+
+		z->perm[k] = z->perm[j];
+		z->perm[j] = t;
+	}
+	return 0;
+}
+
+/* The next item, drawn with generator state @s. */
+static inline size_t zw_zipf_next(const struct zw_zipf *z, uint64_t *s)
+{
+	double u = (zw_next(s) >> 11) * (1.0 / 9007199254740992.0);
+	size_t lo = 0, hi = z->n - 1;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (z->cdf[mid] > u)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return z->perm[lo];
+}
+
+static inline void zw_zipf_free(struct zw_zipf *z)
+{
+	free(z->cdf);
+	free(z->perm);
+}
+
 /* CPU time of the whole machine from the first line of /proc/stat, in ticks. */
 struct zw_cputime {
 	unsigned long long user, nice, system, idle, iowait, irq, softirq;
@@ -474,6 +543,52 @@ static inline void zw_counters_print(FILE *f, const struct zw_counters *a,
 		b->peak_stored_pages, b->stored_pages);
 	fprintf(f, " peak_same_filled_pages=%lld final_same_filled_pages=%lld",
 		b->peak_same_filled_pages, b->same_filled_pages);
+}
+
+/*
+ * The counters at the end of a run, with the peaks @peaks sampled during
+ * it when they are above what the final read sees.
+ */
+static inline void zw_counters_end(struct zw_counters *end, const struct zw_counters *peaks)
+{
+	zw_counters_read(end);
+	if (peaks->peak_pool_total_size > end->peak_pool_total_size)
+		end->peak_pool_total_size = peaks->peak_pool_total_size;
+	if (peaks->peak_stored_pages > end->peak_stored_pages) {
+		end->peak_stored_pages = peaks->peak_stored_pages;
+		end->peak_same_filled_pages = peaks->peak_same_filled_pages;
+	}
+}
+
+/* Parameters in force, printed with a run's results ("-" where missing). */
+static const char * const zw_bench_params[] = {
+	"zpool", "compressor", "max_pool_percent", "accept_threshold_percent",
+	"exclusive_loads",
+};
+
+/*
+ * What every bench-result line carries after its program's own fields:
+ * the machine's CPU ticks from @t0 to @t1, the counters from @a to @b and
+ * the parameters in force.
+ */
+static inline void zw_bench_print(FILE *f, const struct zw_cputime *t0,
+				  const struct zw_cputime *t1, const struct zw_counters *a,
+				  const struct zw_counters *b)
+{
+	char val[64];
+	size_t i;
+
+	fprintf(f, " clk_tck=%ld user_ticks=%llu sys_ticks=%llu idle_ticks=%llu",
+		sysconf(_SC_CLK_TCK), t1->user + t1->nice - t0->user - t0->nice,
+		t1->system - t0->system, t1->idle - t0->idle);
+	fprintf(f, " iowait_ticks=%llu irq_ticks=%llu softirq_ticks=%llu",
+		t1->iowait - t0->iowait, t1->irq - t0->irq, t1->softirq - t0->softirq);
+	zw_counters_print(f, a, b);
+	for (i = 0; i < ARRAY_SIZE(zw_bench_params); i++) {
+		if (zw_param_get(zw_bench_params[i], val, sizeof(val)))
+			strcpy(val, "-");
+		fprintf(f, " param_%s=%s", zw_bench_params[i], val);
+	}
 }
 
 /*

@@ -25,6 +25,8 @@ if [ "$what" = vm ] || [ "$what" = all ]; then
 	need[cpio]=cpio
 	need[/bin/busybox]=busybox-static
 	need[/usr/share/qemu/qboot.rom]=qemu-system-data
+	# the benchmark's W7 links SQLite statically into the guest's program
+	need[/usr/lib/x86_64-linux-gnu/libsqlite3.a]=libsqlite3-dev
 fi
 # The series' hygiene checks: Documentation/*.rst must render without
 # warnings with plain docutils, sparse runs on the C files, and checkpatch
