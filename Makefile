@@ -7,7 +7,7 @@
 #   make run      build the patched kernel, boot it, show zswap working
 #   make check    every test tier; ends with "N passed, N failed"
 #   make series   the patch series against the base, in BUILD/series
-#   make bench    the series against the unmodified base under QEMU -icount
+#   make bench    the series against 6.1 and 6.1 + shrink-until-accept, QEMU -icount
 #   make kernel   build one kernel flavour (FLAVOUR=run|debug|bench)
 #   make base     unpack the base tree (once); make overlay: lay the repo over it
 #   make clean    remove kernel objects and guest runs; make distclean: all of BUILD
@@ -16,9 +16,9 @@
 # linux-source-6.1), JOBS, and for run: ZPOOL, COMPRESSOR, MAX_POOL_PERCENT,
 # MEM, DEMO_MB, SMP, SEED, APPEND; for check: TIERS, BASE (patched or
 # vanilla: the selftests on the unmodified base), STRESS_SECONDS, VM_TIMEOUT;
-# for bench: BENCH_PAIRS, BENCH_MEM, BENCH_WORKLOADS, BENCH_SCALE,
-# BENCH_WARM_PCT, BENCH_DISK, NVME_READ_US, NVME_WRITE_US, CLOUD_READ_US,
-# CLOUD_WRITE_US (bin/bench.sh).
+# for bench: BENCH_KERNELS, BENCH_WORKLOADS, BENCH_PAIRS, BENCH_JOBS,
+# BENCH_MEM, BENCH_SCALE, BENCH_WARM_PCT, BENCH_DISK, NVME_READ_US,
+# NVME_WRITE_US, CLOUD_READ_US, CLOUD_WRITE_US (bin/bench.sh).
 
 BIN := tools/testing/selftests/zswap/bin
 BUILD ?= $(CURDIR)/build
@@ -26,7 +26,8 @@ FLAVOUR ?= run
 TIERS ?=
 export BUILD KDIR JOBS ZPOOL COMPRESSOR MAX_POOL_PERCENT MEM DEMO_MB SMP SEED APPEND
 export BASE STRESS_SECONDS VM_TIMEOUT RECONFIG_ZPOOLS
-export BENCH_PAIRS BENCH_MEM BENCH_WORKLOADS BENCH_SCALE BENCH_WARM_PCT BENCH_TIMEOUT BENCH_DISK
+export BENCH_KERNELS BENCH_WORKLOADS BENCH_PAIRS BENCH_JOBS BENCH_MEM BENCH_SCALE BENCH_WARM_PCT
+export BENCH_TIMEOUT BENCH_DISK
 export NVME_READ_US NVME_WRITE_US CLOUD_READ_US CLOUD_WRITE_US
 
 .PHONY: run check series bench kernel base overlay initramfs clean distclean help

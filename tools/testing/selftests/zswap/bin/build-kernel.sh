@@ -3,35 +3,64 @@
 #
 # Build a kernel flavour and print the path of its bzImage.
 #
-# Usage: build-kernel.sh FLAVOUR [patched|vanilla]
+# Usage: build-kernel.sh FLAVOUR [patched|vanilla|shrink]
 #   FLAVOUR is a fragment in ../configs/ (run, debug, kunit, bench); it is
 #   merged with ../config onto tinyconfig.  "vanilla" builds the untouched
-#   base from a separate checkout of the base commit, with the same config.
-# Object folders are $BUILD/obj-<tree>-<flavour>[-vanilla]; ccache is used.
+#   base from a separate checkout of the base commit, with the same config;
+#   "shrink" builds that base plus bench/shrink-until-accept.patch of this
+#   repository (the benchmark's kernel C, not part of the series) from a
+#   checkout of its own.
+# Object folders are $BUILD/obj-<tree>-<flavour>[-vanilla|-shrink]; ccache
+# is used.
 . "$(dirname "$0")/common.sh"
 
-flavour=${1:?usage: build-kernel.sh FLAVOUR [patched|vanilla]}
+flavour=${1:?usage: build-kernel.sh FLAVOUR [patched|vanilla|shrink]}
 kind=${2:-patched}
 frag=$ZS_TESTDIR/configs/$flavour.config
 [ -f "$frag" ] || zs_die "no kernel config fragment $frag"
 
 "$ZS_BIN/deps.sh" build || exit 1
 "$ZS_BIN/base.sh" || exit 1
+
+# Make the files bench/shrink-until-accept.patch touches in tree $1 the
+# base's plus that patch, writing only a file whose content changes (so
+# make rebuilds only what changed, and nothing on a second call).
+apply_shrink()
+{
+	local p=$ZS_REPO/bench/shrink-until-accept.patch stage f
+	[ -f "$p" ] || zs_die "no $p"
+	stage=$(mktemp -d) || return 1
+	for f in $(sed -n 's#^+++ [^/]*/\([^\t ]*\).*#\1#p' "$p"); do
+		mkdir -p "$stage/$(dirname "$f")"
+		git -C "$1" show "base:$f" > "$stage/$f" ||
+			{ rm -rf "$stage"; zs_die "$p: no $f in the base"; }
+	done
+	if ! patch -d "$stage" -p1 -s -f --no-backup-if-mismatch -r - < "$p" >/dev/null; then
+		rm -rf "$stage"
+		zs_die "$p does not apply to the base (Linux $(zs_tree_version "$1"))"
+	fi
+	(cd "$stage" && find . -type f | sed 's#^\./##') | while read -r f; do
+		cmp -s "$stage/$f" "$1/$f" || cp "$stage/$f" "$1/$f"
+	done
+	rm -rf "$stage"
+}
+
 case $kind in
 patched)
 	"$ZS_BIN/overlay.sh" || exit 1
 	src=$ZS_TREE
 	obj=$BUILD/obj-$(basename "$ZS_TREE")-$flavour
 	;;
-vanilla)
-	src=$ZS_TREE-vanilla
+vanilla|shrink)
+	src=$ZS_TREE-$kind
 	if [ ! -d "$src" ]; then
 		git -C "$ZS_TREE" worktree add -q --detach "$src" base ||
 			zs_die "cannot check out the base into $src"
 	fi
-	obj=$BUILD/obj-$(basename "$ZS_TREE")-$flavour-vanilla
+	[ $kind = shrink ] && { apply_shrink "$src" || exit 1; }
+	obj=$BUILD/obj-$(basename "$ZS_TREE")-$flavour-$kind
 	;;
-*) zs_die "unknown kind '$kind' (patched or vanilla)" ;;
+*) zs_die "unknown kind '$kind' (patched, vanilla or shrink)" ;;
 esac
 mkdir -p "$obj"
 

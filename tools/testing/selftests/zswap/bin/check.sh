@@ -57,14 +57,20 @@ tier_frame()
 	fi
 	rm -rf "$fake" "$out/fake-build"
 	# The bench refuses bad settings before it builds or boots anything.
-	local m1 m2 r1 r2
+	local m1 m2 m3 m4 r1 r2 r3 r4
 	m1=$(BENCH_DISK=floppy BUILD=$out/fake-build "$ZS_BIN/bench.sh" 2>&1); r1=$?
 	m2=$(BENCH_PAIRS=three BUILD=$out/fake-build "$ZS_BIN/bench.sh" 2>&1); r2=$?
+	m3=$(BENCH_KERNELS="A D" BUILD=$out/fake-build "$ZS_BIN/bench.sh" 2>&1); r3=$?
+	m4=$(BENCH_WORKLOADS="W1 W6-99-zbud7" BUILD=$out/fake-build "$ZS_BIN/bench.sh" 2>&1)
+	r4=$?
 	if [ $r1 -ne 0 ] && [[ $m1 == *"BENCH_DISK is pmem or virtio, not 'floppy'"* ]] &&
-	   [ $r2 -ne 0 ] && [[ $m2 == *"take whole numbers"* ]]; then
+	   [ $r2 -ne 0 ] && [[ $m2 == *"take whole numbers"* ]] &&
+	   [ $r3 -ne 0 ] && [[ $m3 == *"not 'D'"* ]] &&
+	   [ $r4 -ne 0 ] && [[ $m4 == *"unknown workload 'W6-99-zbud7'"* ]] &&
+	   [ ! -e "$out/fake-build" ]; then
 		echo "PASS frame/bench-refuses-bad-settings" | record
 	else
-		fail "frame/bench-refuses-bad-settings: got '$m1' and '$m2'"
+		fail "frame/bench-refuses-bad-settings: got '$m1', '$m2', '$m3' and '$m4'"
 	fi
 	rm -rf "$out/fake-build"
 }
