@@ -104,6 +104,8 @@ static u64 zswap_exclusive_loads;
 static u64 zswap_writeback_race_skipped;
 /* Compressed entries that did not decompress (on load or writeback) */
 static u64 zswap_decompress_fail;
+/* Stores refused while full that could not pay for a writeback */
+static u64 zswap_writeback_throttled;
 
 /* Runs the shrink work items of all pools */
 static struct workqueue_struct *shrink_wq;
@@ -234,9 +236,11 @@ struct crypto_acomp_ctx {
  * worker may still be returning after its final put.
  *
  * @lru holds every compressed entry of the pool (same-filled entries have no
- * pool), hottest first.  @lru, @nr_lru and the entries' lru links are
- * guarded by @lru_lock, which nests inside zswap_tree.lock; @nr_lru is
- * also read locklessly, as a hint.  The only place
+ * pool), hottest first.  @lru_clock ticks each time an entry goes to the
+ * head, and the entry keeps the tick in its lru_stamp.  @lru, @nr_lru,
+ * @lru_clock and the entries' lru links and stamps are guarded by
+ * @lru_lock, which nests inside zswap_tree.lock; @nr_lru is also read
+ * locklessly, as a hint.  The only place
  * @lru_lock is taken without the tree lock is reclaim picking its victim,
  * which must then find the entry in the tree again before using it.
  */
@@ -251,6 +255,7 @@ struct zswap_pool {
 	spinlock_t lru_lock; /* guards lru, nr_lru and the entries' links */
 	struct list_head lru;
 	unsigned long nr_lru;
+	unsigned int lru_clock;
 	char tfm_name[CRYPTO_MAX_ALG_NAME];
 };
 
@@ -268,6 +273,8 @@ struct zswap_pool {
  * @value:    the repeated word of a same-filled page
  * @objcg:    memory cgroup charged for the entry, if any
  * @lru:      link in @pool's LRU, empty while off it; under pool->lru_lock
+ * @lru_stamp: @pool's lru_clock when the entry last went to the LRU head;
+ *            under pool->lru_lock
  */
 struct zswap_entry {
 	struct rb_node rbnode;
@@ -281,6 +288,7 @@ struct zswap_entry {
 	};
 	struct obj_cgroup *objcg;
 	struct list_head lru;
+	unsigned int lru_stamp;
 };
 
 /*
@@ -562,7 +570,78 @@ static void zswap_invalidate_entry(struct zswap_tree *tree,
  * pool->lru_lock, and all but reclaim's also hold the tree lock (taken
  * first).  An entry whose lru link is empty is off the LRU, either being
  * reclaimed or on its way out.
+ *
+ * Writeback credit.  Writing the coldest entry back to make room for a
+ * new store only pays when the new page will be used more than the old
+ * one would have been; otherwise its compression, decompression and write
+ * are wasted, and refusing the store, as 6.1 does, is cheaper.  Whether
+ * that is so shows in the loads: when use follows recency, few loads hit
+ * the entries in the LRU's tail, the ones writeback takes next.  The tail
+ * is what has not gone to the head for at least (1 - 1/ZSWAP_WB_TAIL) of
+ * nr_lru clock ticks; at most that share of the entries can be younger,
+ * so without locality at least 1/ZSWAP_WB_TAIL of the hits are tail hits.
+ * A hit outside the tail adds one to zswap_wb_credit, a tail hit takes
+ * ZSWAP_WB_TAIL - 1 away: the credit grows only if the tail is hit less
+ * than its share.  A refused store does not tick the clock, so a pool
+ * that refuses them measures recency in loads alone.
+ *
+ * Each entry the shrink worker writes back costs one credit.  Without
+ * credit the pool behaves as 6.1's: stores are refused until it has
+ * drained below the accept threshold, and the worker is not queued.  A
+ * pool full of pages nobody reads gets no hits and so no evidence either
+ * way: every ZSWAP_WB_EXPLORE-th store it refuses earns one writeback,
+ * which lets new pages in to show whether they are used, at a cost
+ * bounded by a small share of the refused stores.  The credit is bounded
+ * both ways, by an eighth of the pool's entries or ZSWAP_WB_CREDIT_MIN,
+ * so that it follows a change of workload.  It is updated without a lock
+ * and may overshoot its bounds by a few.
  ********************************************************************/
+
+#define ZSWAP_WB_TAIL		8
+#define ZSWAP_WB_CREDIT_MIN	64
+#define ZSWAP_WB_EXPLORE	256
+
+static atomic_t zswap_wb_credit = ATOMIC_INIT(0);
+/* Stores refused while full, for ZSWAP_WB_EXPLORE; racy, which is fine */
+static unsigned int zswap_wb_refused;
+
+static bool zswap_wb_credit_available(void)
+{
+	return atomic_read(&zswap_wb_credit) > 0;
+}
+
+/* A full pool refused a store */
+static void zswap_wb_credit_refused(void)
+{
+	if (!(++zswap_wb_refused % ZSWAP_WB_EXPLORE) &&
+	    atomic_read(&zswap_wb_credit) < ZSWAP_WB_CREDIT_MIN)
+		atomic_inc(&zswap_wb_credit);
+}
+
+/* Credit or debit the load of @entry, on @pool's LRU; under its lru_lock */
+static void zswap_wb_credit_hit(struct zswap_pool *pool,
+				struct zswap_entry *entry)
+{
+	int bound = max_t(unsigned long, pool->nr_lru / 8, ZSWAP_WB_CREDIT_MIN);
+	int credit = atomic_read(&zswap_wb_credit);
+	unsigned long tail = pool->nr_lru / ZSWAP_WB_TAIL;
+
+	lockdep_assert_held(&pool->lru_lock);
+	if (pool->lru_clock - entry->lru_stamp < pool->nr_lru - tail) {
+		if (credit < bound)
+			atomic_inc(&zswap_wb_credit);
+	} else if (credit > -bound) {
+		atomic_sub(ZSWAP_WB_TAIL - 1, &zswap_wb_credit);
+	}
+}
+
+/* Put @entry at the head of its pool's LRU; under the pool's lru_lock */
+static void zswap_lru_push(struct zswap_pool *pool, struct zswap_entry *entry)
+{
+	lockdep_assert_held(&pool->lru_lock);
+	list_move(&entry->lru, &pool->lru);
+	entry->lru_stamp = ++pool->lru_clock;
+}
 
 static void zswap_lru_add(struct zswap_entry *entry)
 {
@@ -570,7 +649,7 @@ static void zswap_lru_add(struct zswap_entry *entry)
 
 	spin_lock(&pool->lru_lock);
 	if (list_empty(&entry->lru)) {
-		list_add(&entry->lru, &pool->lru);
+		zswap_lru_push(pool, entry);
 		WRITE_ONCE(pool->nr_lru, pool->nr_lru + 1);
 	}
 	spin_unlock(&pool->lru_lock);
@@ -588,14 +667,21 @@ static void zswap_lru_del(struct zswap_entry *entry)
 	spin_unlock(&pool->lru_lock);
 }
 
-/* A load kept the entry: make it the hottest, unless reclaim holds it */
-static void zswap_lru_touch(struct zswap_entry *entry)
+/*
+ * A load hit @entry: count it for the writeback credit and, if the load
+ * keeps the entry, make it the hottest.  An entry that reclaim holds is
+ * left alone.
+ */
+static void zswap_lru_hit(struct zswap_entry *entry, bool keep)
 {
 	struct zswap_pool *pool = entry->pool;
 
 	spin_lock(&pool->lru_lock);
-	if (!list_empty(&entry->lru))
-		list_move(&entry->lru, &pool->lru);
+	if (!list_empty(&entry->lru)) {
+		zswap_wb_credit_hit(pool, entry);
+		if (keep)
+			zswap_lru_push(pool, entry);
+	}
 	spin_unlock(&pool->lru_lock);
 }
 
@@ -1299,7 +1385,13 @@ static void zswap_shrink_worker(struct work_struct *work)
 	int ret, failures = 0;
 
 	do {
+		if (!zswap_wb_credit_available()) {
+			ret = -EBUSY;
+			break;
+		}
 		ret = zswap_reclaim_entry(pool);
+		if (!ret)
+			atomic_dec(&zswap_wb_credit);
 		/* An empty LRU is no failure, only the end of this pool */
 		if (ret == -ENOENT)
 			break;
@@ -1308,7 +1400,7 @@ static void zswap_shrink_worker(struct work_struct *work)
 		cond_resched();
 	} while (!zswap_can_accept());
 
-	if (ret && !zswap_can_accept())
+	if (ret && ret != -EBUSY && !zswap_can_accept())
 		zswap_shrink_next_async(pool);
 
 	/* The reference the work item was queued with */
@@ -1667,7 +1759,11 @@ put_objcg:
 	return ret;
 
 shrink:
-	zswap_shrink_async();
+	zswap_wb_credit_refused();
+	if (zswap_wb_credit_available())
+		zswap_shrink_async();
+	else
+		zswap_writeback_throttled++;
 	ret = -ENOMEM;
 	goto put_objcg;
 }
@@ -1690,6 +1786,7 @@ static int zswap_load_page(unsigned int type, pgoff_t offset,
 {
 	struct zswap_tree *tree = zswap_trees[type];
 	struct zswap_entry *entry;
+	bool drop;
 	int ret = 0;
 
 	*exclusive = false;
@@ -1714,14 +1811,14 @@ static int zswap_load_page(unsigned int type, pgoff_t offset,
 	}
 	zswap_kunit_gap(load, swp_entry(type, offset));
 
+	drop = !ret && may_drop && READ_ONCE(zswap_exclusive_loads_enabled);
 	spin_lock(&tree->lock);
-	if (!ret && may_drop && READ_ONCE(zswap_exclusive_loads_enabled) &&
-	    zswap_rb_search(&tree->rbroot, offset) == entry) {
+	if (!ret && entry->length)
+		zswap_lru_hit(entry, !drop);
+	if (drop && zswap_rb_search(&tree->rbroot, offset) == entry) {
 		zswap_invalidate_entry(tree, entry);
 		zswap_exclusive_loads++;
 		*exclusive = true;
-	} else if (!ret && entry->length) {
-		zswap_lru_touch(entry);
 	}
 	/* Last use of @entry: this put may free it */
 	zswap_entry_put(tree, entry);
@@ -1880,6 +1977,10 @@ static int __init zswap_debugfs_init(void)
 			   &zswap_writeback_race_skipped);
 	debugfs_create_u64("decompress_fail", 0444, root,
 			   &zswap_decompress_fail);
+	debugfs_create_u64("writeback_throttled", 0444, root,
+			   &zswap_writeback_throttled);
+	debugfs_create_atomic_t("writeback_credit", 0444, root,
+				&zswap_wb_credit);
 	return 0;
 }
 #else

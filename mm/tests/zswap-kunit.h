@@ -38,6 +38,7 @@ static struct {
 	unsigned int max_percent, accept_percent;
 	unsigned long taint;
 	int debug_locks;
+	int credit;
 } zt_saved;
 
 /* Handshake with the blocking writeback seam of the pool test */
@@ -155,6 +156,7 @@ static int zt_init(struct kunit *test)
 	zt_saved.accept_percent = zswap_accept_thr_percent;
 	zt_saved.taint = get_taint();
 	zt_saved.debug_locks = READ_ONCE(debug_locks);
+	zt_saved.credit = atomic_read(&zswap_wb_credit);
 	if (zt_saved.taint & ZT_TAINTS)
 		kunit_info(test, "already tainted 0x%lx, reports may go unseen\n",
 			   zt_saved.taint);
@@ -209,6 +211,7 @@ static void zt_exit(struct kunit *test)
 	zswap_max_pool_percent = zt_saved.max_percent;
 	zswap_accept_thr_percent = zt_saved.accept_percent;
 	zswap_pool_reached_full = false;
+	atomic_set(&zswap_wb_credit, zt_saved.credit);
 }
 
 static struct page *zt_alloc_page(struct kunit *test)
@@ -682,6 +685,7 @@ static void zswap_test_pool_destroy_race(struct kunit *test)
 		KUNIT_ASSERT_EQ(test, zt_store_text(page, 200 + i, i), 0);
 
 	WRITE_ONCE(zswap_writeback_fn, zt_blocking_writeback);
+	atomic_set(&zswap_wb_credit, 1000);
 	zswap_pool_shrink_async(old);
 	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&zt_wb_entered, 10 * HZ),
 			0UL);
@@ -855,6 +859,7 @@ static void zswap_test_same_filled_and_rejects(struct kunit *test)
 	limit_hit = zswap_pool_limit_hit;
 	zt_rec.nr = 0;
 	zswap_max_pool_percent = 0;
+	atomic_set(&zswap_wb_credit, 1000);
 	KUNIT_EXPECT_EQ(test, zt_store_text(page, 27, 27), -ENOMEM);
 	KUNIT_EXPECT_EQ(test, zswap_pool_limit_hit, limit_hit + 1);
 	flush_workqueue(shrink_wq);
@@ -873,6 +878,7 @@ static void zswap_test_same_filled_and_rejects(struct kunit *test)
 	zt_rec.nr = 0;
 	zt_rec.ret = -ENOMEM;
 	zswap_max_pool_percent = 0;
+	atomic_set(&zswap_wb_credit, 1000);
 	KUNIT_EXPECT_EQ(test, zt_store_text(page, 28, 28), -ENOMEM);
 	flush_workqueue(shrink_wq);
 	KUNIT_EXPECT_EQ(test, zswap_reject_reclaim_fail,
@@ -1341,6 +1347,127 @@ static void zswap_test_decompress_fail(struct kunit *test)
 	__free_page(page);
 }
 
+/*
+ * 11. Writeback credit.  Hits outside the LRU's tail earn credit, hits in
+ * it lose ZSWAP_WB_TAIL - 1, both within bounds; the shrink worker
+ * writes back one entry per unit of credit and is not even queued
+ * without any, so that a full pool then refuses stores as 6.1's does.
+ */
+
+static int zt_load(pgoff_t offset, struct page *page, bool may_drop)
+{
+	bool excl;
+
+	return zswap_load_page(ZT_TYPE, offset, page, may_drop, &excl);
+}
+
+static void zswap_test_wb_credit(struct kunit *test)
+{
+	struct page *page = zt_alloc_page(test);
+	u64 written = zswap_written_back_pages;
+	u64 throttled = zswap_writeback_throttled;
+	int i, tail_cost = ZSWAP_WB_TAIL - 1;
+	struct zswap_pool *pool;
+
+	pool = zswap_pool_current_get();
+	KUNIT_ASSERT_NOT_NULL(test, pool);
+	atomic_set(&zswap_wb_credit, 0);
+
+	/*
+	 * Eight entries, 100 the oldest, stamped at ticks 1 to 8: with
+	 * ZSWAP_WB_TAIL 8, the tail is what is at least seven ticks old.
+	 */
+	KUNIT_ASSERT_EQ(test, ZSWAP_WB_TAIL, 8);
+	for (i = 0; i < 8; i++)
+		KUNIT_ASSERT_EQ(test, zt_store_text(page, 100 + i, i), 0);
+	KUNIT_ASSERT_EQ(test, zt_lru_len(pool), 8UL);
+
+	/* 107 is the youngest, and its load makes it the hottest again */
+	KUNIT_EXPECT_EQ(test, zt_load(107, page, false), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_wb_credit), 1);
+	KUNIT_EXPECT_EQ(test, zt_load(107, page, false), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_wb_credit), 2);
+	/* 104, stamped at tick 5, is five ticks old: not the tail */
+	KUNIT_EXPECT_EQ(test, zt_load(104, page, false), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_wb_credit), 3);
+	/* 101, stamped at tick 2, is nine ticks old: the tail */
+	KUNIT_EXPECT_EQ(test, zt_load(101, page, false), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_wb_credit), 3 - tail_cost);
+	/* An exclusive load counts too, and takes 100 off the LRU */
+	zswap_exclusive_loads_enabled = true;
+	KUNIT_EXPECT_EQ(test, zt_load(100, page, true), 0);
+	zswap_exclusive_loads_enabled = false;
+	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_wb_credit), 3 - 2 * tail_cost);
+	KUNIT_EXPECT_EQ(test, zt_lru_len(pool), 7UL);
+	/* A load that fails earns nothing */
+	KUNIT_EXPECT_EQ(test, zt_load(100, page, false), -ENOENT);
+	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_wb_credit), 3 - 2 * tail_cost);
+
+	/* Bounded both ways: 104 is young, 102 in the tail */
+	atomic_set(&zswap_wb_credit, ZSWAP_WB_CREDIT_MIN);
+	KUNIT_EXPECT_EQ(test, zt_load(104, page, false), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_wb_credit), ZSWAP_WB_CREDIT_MIN);
+	atomic_set(&zswap_wb_credit, -ZSWAP_WB_CREDIT_MIN);
+	KUNIT_EXPECT_EQ(test, zt_load(102, page, false), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_wb_credit), -ZSWAP_WB_CREDIT_MIN);
+
+	/* Full and no credit: refused, and nothing is written back */
+	zt_rec.nr = 0;
+	atomic_set(&zswap_wb_credit, 0);
+	zswap_wb_refused = 0;
+	zswap_max_pool_percent = 0;
+	KUNIT_EXPECT_EQ(test, zt_store_text(page, 110, 110), -ENOMEM);
+	flush_workqueue(shrink_wq);
+	KUNIT_EXPECT_EQ(test, zt_rec.nr, 0);
+	KUNIT_EXPECT_EQ(test, zswap_writeback_throttled, throttled + 1);
+	KUNIT_EXPECT_EQ(test, zt_lru_len(pool), 7UL);
+
+	/* Credit for three: exactly three written back, coldest first */
+	atomic_set(&zswap_wb_credit, 3);
+	KUNIT_EXPECT_EQ(test, zt_store_text(page, 110, 110), -ENOMEM);
+	flush_workqueue(shrink_wq);
+	KUNIT_EXPECT_EQ(test, zt_rec.nr, 3);
+	KUNIT_EXPECT_EQ(test, zt_rec.offsets[0], 103UL);
+	KUNIT_EXPECT_EQ(test, zt_rec.offsets[1], 105UL);
+	KUNIT_EXPECT_EQ(test, zt_rec.offsets[2], 106UL);
+	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_wb_credit), 0);
+	KUNIT_EXPECT_EQ(test, zswap_written_back_pages, written + 3);
+	KUNIT_EXPECT_EQ(test, zswap_writeback_throttled, throttled + 1);
+	KUNIT_EXPECT_EQ(test, zt_lru_len(pool), 4UL);
+
+	/* The ZSWAP_WB_EXPLORE-th refusal in a row earns one writeback */
+	zt_rec.nr = 0;
+	zswap_wb_refused = ZSWAP_WB_EXPLORE - 2;
+	KUNIT_EXPECT_EQ(test, zt_store_text(page, 110, 110), -ENOMEM);
+	flush_workqueue(shrink_wq);
+	KUNIT_EXPECT_EQ(test, zt_rec.nr, 0);
+	KUNIT_EXPECT_EQ(test, zt_store_text(page, 110, 110), -ENOMEM);
+	flush_workqueue(shrink_wq);
+	KUNIT_EXPECT_EQ(test, zt_rec.nr, 1);
+	KUNIT_EXPECT_EQ(test, zt_rec.offsets[0], 107UL);
+	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_wb_credit), 0);
+	KUNIT_EXPECT_EQ(test, zswap_writeback_throttled, throttled + 2);
+	KUNIT_EXPECT_EQ(test, zt_lru_len(pool), 3UL);
+
+	/* Failed writebacks cost nothing */
+	zt_rec.nr = 0;
+	zt_rec.ret = -ENOMEM;
+	atomic_set(&zswap_wb_credit, 1);
+	KUNIT_EXPECT_EQ(test, zt_store_text(page, 110, 110), -ENOMEM);
+	flush_workqueue(shrink_wq);
+	KUNIT_EXPECT_EQ(test, zt_rec.nr, ZSWAP_MAX_RECLAIM_FAILURES);
+	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_wb_credit), 1);
+	KUNIT_EXPECT_EQ(test, zt_lru_len(pool), 3UL);
+
+	zt_rec.ret = 0;
+	zswap_max_pool_percent = zt_saved.max_percent;
+	for (i = 0; i < 8; i++)
+		zswap_frontswap_invalidate_page(ZT_TYPE, 100 + i);
+	KUNIT_EXPECT_EQ(test, zt_lru_len(pool), 0UL);
+	zswap_pool_put(pool);
+	__free_page(page);
+}
+
 static struct kunit_case zswap_test_cases[] = {
 	KUNIT_CASE(zswap_test_lru_order),
 	KUNIT_CASE(zswap_test_writeback_invalidate_race),
@@ -1352,6 +1479,7 @@ static struct kunit_case zswap_test_cases[] = {
 	KUNIT_CASE(zswap_test_cpu_hotplug),
 	KUNIT_CASE(zswap_test_cpu_dead_lock_order),
 	KUNIT_CASE(zswap_test_decompress_fail),
+	KUNIT_CASE(zswap_test_wb_credit),
 	{}
 };
 

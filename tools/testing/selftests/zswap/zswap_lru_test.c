@@ -105,6 +105,8 @@ TEST_F_TIMEOUT(lru, hot_cold, 900)
 	       zw_stat("lru_entries"));
 	TH_LOG("reject_reclaim_fail %lld, writeback_race_skipped %lld",
 	       zw_stat("reject_reclaim_fail"), zw_stat("writeback_race_skipped"));
+	TH_LOG("writeback_throttled %lld, writeback_credit %lld",
+	       zw_stat("writeback_throttled"), zw_stat("writeback_credit"));
 	EXPECT_EQ(0, bad);
 	/*
 	 * The cold stream overflows the pool by about twice its size: a

@@ -209,7 +209,7 @@ for w in workloads:
 counters = ['guest_s', 'elapsed_s', 'sys_s', 'zswpout', 'zswpin', 'pswpout', 'pswpin',
             'hit_ratio', 'written_back_pages', 'pool_limit_hit', 'reject_reclaim_fail',
             'reject_alloc_fail', 'reject_kmemcache_fail', 'reject_compress_poor',
-            'exclusive_loads', 'peak_pool_total_size', 'final_pool_total_size',
+            'exclusive_loads', 'writeback_throttled', 'peak_pool_total_size', 'final_pool_total_size',
             'phase_mean_pool_total_size', 'phase_mean_stored_pages',
             'phase_mean_resident_pages', 'end_resident_pages', 'exclusive_bound',
             'peak_stored_pages', 'final_stored_pages', 'density', 'pgmajfault', 'swap_ra',
