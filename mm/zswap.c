@@ -61,6 +61,7 @@
 #include <linux/workqueue.h>
 #include <linux/writeback.h>
 #include <linux/zpool.h>
+#include <linux/zswap.h>
 #include <crypto/acompress.h>
 
 #include "swap.h"
