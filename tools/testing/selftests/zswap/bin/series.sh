@@ -15,7 +15,8 @@
 #   @ series-patch F  a patch applied in the series only, for an
 #                     intermediate state (e.g. adapting a file that a later
 #                     patch replaces); its text before "--- a/" is ignored
-# Our MAINTAINERS entry grows with the series: each patch carries the F:
+# Our MAINTAINERS entry comes with the first patch that adds one of our
+# files (@ file, @ dir) and grows with the series: each patch carries the F:
 # lines that match files present after it.  series/cover-letter holds the
 # cover letter (subject line, blank line, text).
 #
@@ -25,10 +26,12 @@
 # every file the overlay manages and end in exactly the overlay tree.
 #
 # With --check, also print a PASS/FAIL line per check, for the test command:
-#   - git am of the series onto a fresh base gives the same tree;
+#   - git am of the series onto a fresh base gives the same tree, and so
+#     does quilt push -a with the series file;
 #   - scripts/checkpatch.pl --strict is clean on every patch;
 #   - the mm/ objects build after every patch (run config plus the KUnit
 #     options, so that the tests are compiled too);
+#   - every patch passes the KUnit suites present after it;
 #   - W=1 and sparse (C=2) report nothing in the series' C files;
 #   - scripts/kernel-doc -none reports nothing on them;
 #   - the series' .rst files render with docutils without a warning.
@@ -107,12 +110,14 @@ consumed=$out/.consumed
 : > "$consumed"
 syms=()
 n=0
+ours=
 for spec in "$ZS_REPO"/series/[0-9]*.txt; do
 	n=$((n + 1))
 	while read -r at kind arg; do
 		[ "$at" = @ ] || break
 		case $kind in
 		file|dir)
+			ours=1
 			files=$(cd "$ZS_REPO" && git ls-files -co --exclude-standard -- "$arg")
 			[ -n "$files" ] || zs_die "$spec: nothing in the repository at $arg"
 			for f in $files; do
@@ -144,9 +149,13 @@ for spec in "$ZS_REPO"/series/[0-9]*.txt; do
 		*) zs_die "$spec: unknown directive '@ $kind'" ;;
 		esac
 	done < "$spec"
-	git show base:MAINTAINERS | "$ZS_BIN/merge-maintainers.awk" \
-		<(maintainers_entry) - > MAINTAINERS.new &&
-		mv MAINTAINERS.new MAINTAINERS
+	# The entry comes with the first patch that adds a file of ours, so
+	# that the fixes before it touch nothing but the code they fix.
+	if [ -n "$ours" ]; then
+		git show base:MAINTAINERS | "$ZS_BIN/merge-maintainers.awk" \
+			<(maintainers_entry) - > MAINTAINERS.new &&
+			mv MAINTAINERS.new MAINTAINERS
+	fi
 	git add -A -f .
 	sed '/^@ /d' "$spec" | git commit -q -s --cleanup=strip -F - ||
 		zs_die "$spec: nothing to commit"
@@ -189,7 +198,11 @@ if [ -f "$cover" ]; then
 		}
 		{ print }' "$c" > "$c.new" && mv "$c.new" "$c"
 fi
-zs_log "series: $n patches and a cover letter in $out"
+# A quilt series file beside the patches, so that they also apply with
+# quilt (QUILT_PATCHES=$out quilt push -a), e.g. in Debian's kernel source
+# package, whose patches quilt manages.
+(cd "$out" && ls [0-9]*.patch | grep -v '^0000-cover-letter') > "$out/series"
+zs_log "series: $n patches, a cover letter and a quilt series file in $out"
 git log --oneline base..HEAD | sed 's/^/[zswap]   /' >&2
 [ -n "$check" ] || exit 0
 
@@ -205,12 +218,26 @@ else
 	git -C "$am" am --abort >/dev/null 2>&1
 fi
 
+# quilt push -a onto a fresh base reproduces the tree too.
+if command -v quilt >/dev/null &&
+   (cd "$am" && git checkout -q -f --detach base && git clean -qfdx &&
+	QUILT_PATCHES=$out QUILT_PC=.pc quilt push -a -q >/dev/null &&
+	rm -rf .pc && git add -A -f . &&
+	[ "$(git write-tree)" = "$(git -C "$tree" rev-parse 'HEAD^{tree}')" ]); then
+	pass "quilt-reproduces-tree"
+else
+	fail "quilt-reproduces-tree"
+fi
+(cd "$am" && git reset -q --hard && git clean -qfdx)
+
 # checkpatch --strict on every patch.
 for p in "$out"/00*.patch; do
 	case $p in */0000-cover-letter.patch) continue ;; esac
 	# spdxcheck.py needs Debian's python3 (with ply), not another first in PATH
+	# The base is a tarball without history: checkpatch cannot look up the
+	# commits that Fixes: tags name.
 	log=$(PATH=/usr/bin:$PATH perl scripts/checkpatch.pl --strict --quiet \
-		--show-types "$p" 2>&1)
+		--show-types --ignore UNKNOWN_COMMIT_ID "$p" 2>&1)
 	if [ -z "$log" ]; then
 		pass "checkpatch/$(basename "$p")"
 	else
@@ -252,6 +279,76 @@ for c in $(git rev-list --reverse base..zswap-series); do
 	zs_log "series: built mm/ after '$subj' in $(( $(date +%s) - s ))s"
 done
 git checkout -q zswap-series
+
+# Every patch passes the KUnit suites present after it (mm/tests/*.kunitconfig),
+# under the final tree's mm/tests/.kunitconfig less the options of suites not
+# there yet, so that one build directory serves every patch and kbuild only
+# rebuilds what a patch changed.  A patch that leaves the kernel code (all but
+# Documentation/, tools/ and MAINTAINERS) as an earlier run found it reuses
+# that run's verdict.  The checkout and its build directory sit side by side
+# under $BUILD/series-kunit as the kunit tier's do under $BUILD, so that
+# ccache (CCACHE_BASEDIR=$BUILD) sees the same relative paths and serves
+# every object that the series does not change from the kunit tier's build.
+# Newest patch first: its configuration is the kunit tier's, and each older
+# one differs from it in a test option or a few files.
+ktree=$BUILD/series-kunit/$(basename "$ZS_TREE")
+kobj=$BUILD/series-kunit/obj-$(basename "$ZS_TREE")-kunit
+mkdir -p "$kobj"
+[ -e "$ktree/.git" ] || "${base_git[@]}" worktree add -q --detach "$ktree" base ||
+	zs_die "cannot check out the base into $ktree"
+declare -A kunit_verdict=()
+# The test command's kunit tier ran the final tree's suites just before
+# (ZS_KUNIT_TIER_PASSED=1): the newest patches, with the same kernel code,
+# take its verdict.
+if [ "${ZS_KUNIT_TIER_PASSED:-}" = 1 ]; then
+	kunit_verdict[$(git ls-tree zswap-series | grep -vwE 'Documentation|tools|MAINTAINERS' |
+		sha1sum)]=pass
+fi
+cd "$ktree" || exit 1
+for c in $(git rev-list base..zswap-series); do
+	git checkout -q -f --detach "$c" && git clean -qfdx ||
+		zs_die "cannot check out '$(git log -1 --format=%s "$c")' in $ktree"
+	suites=$(cd mm/tests 2>/dev/null && ls ./*.kunitconfig 2>/dev/null |
+		sed 's#^\./##; s#\.kunitconfig$##')
+	[ -n "$suites" ] || continue
+	name="kunit/$(git log -1 --format=%f "$c" | cut -c1-60)"
+	key=$(git ls-tree "$c" | grep -vwE 'Documentation|tools|MAINTAINERS' | sha1sum)
+	if [ -n "${kunit_verdict[$key]:-}" ]; then
+		if [ "${kunit_verdict[$key]}" = pass ]; then
+			pass "$name: $(echo $suites) (kernel code as already run)"
+		else
+			fail "$name: $(echo $suites) (kernel code as already run, which failed)"
+		fi
+		continue
+	fi
+	git show zswap-series:mm/tests/.kunitconfig | while IFS= read -r l; do
+		if [[ $l =~ ^CONFIG_([A-Z0-9_]+)_KUNIT_TEST= ]]; then
+			grep -qxF "${BASH_REMATCH[1],,}" <<<"$suites" || continue
+		fi
+		printf '%s\n' "$l"
+	done > "$kobj/kunitconfig"
+	s=$(date +%s)
+	python3 tools/testing/kunit/kunit.py run --arch=x86_64 \
+		--kunitconfig="$kobj/kunitconfig" --build_dir="$kobj" --jobs="$JOBS" \
+		--make_options CC="ccache gcc" --qemu_args="-smp 2" \
+		--timeout="${KUNIT_TIMEOUT:-1200}" > "$kobj/kunit.log" 2>&1
+	rc=$?
+	cases=$(grep -cE '^\[[0-9:]+\] \[PASSED\] ' "$kobj/kunit.log")
+	bad=$(grep -cE '^\[[0-9:]+\] \[(FAILED|CRASHED)\] ' "$kobj/kunit.log")
+	splat=$(grep -cE "$(paste -sd'|' "$ZS_BIN/splat-patterns")" "$kobj/test.log" 2>/dev/null)
+	if [ $rc -eq 0 ] && [ "$bad" -eq 0 ] && [ "${splat:-0}" -eq 0 ] && [ "$cases" -gt 0 ]; then
+		kunit_verdict[$key]=pass
+		pass "$name: $(echo $suites), $cases cases"
+	else
+		kunit_verdict[$key]=fail
+		fail "$name: $(echo $suites): kunit.py status $rc, $bad failed, ${splat:-0} splats"
+		cp "$kobj/kunit.log" "$out/kunit-$(git log -1 --format=%f "$c" | cut -c1-40).log"
+		grep -E '\[(FAILED|CRASHED)\]|ERROR' "$kobj/kunit.log" | head -10 >&2
+	fi
+	zs_log "series: KUnit ($(echo $suites)) after '$(git log -1 --format=%s "$c")'" \
+		"in $(( $(date +%s) - s ))s"
+done
+cd "$tree" || exit 1
 
 # Warnings in the series' own C files: W=1 and sparse.
 cfiles=$(git diff --name-only base HEAD -- '*.c' | grep -v '^tools/')
