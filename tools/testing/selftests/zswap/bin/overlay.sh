@@ -42,8 +42,13 @@ for p in Kconfig.patch patches/*.patch; do
 		mkdir -p "$stage/$(dirname "$f")"
 		git -C "$ZS_TREE" show "base:$f" > "$stage/$f" 2>/dev/null || rm -f "$stage/$f"
 	done
-	patch -d "$stage" -p1 -s -f --no-backup-if-mismatch -r - < "$p" >/dev/null ||
-		zs_die "$p does not apply to the base (Linux $(zs_tree_version "$ZS_TREE"))"
+	# A hunk that does not apply fails the whole overlay: the tree is only
+	# written below, once every patch applied, so nothing lands half-way.
+	if ! log=$(patch -d "$stage" -p1 -f --no-backup-if-mismatch -r - < "$p" 2>&1); then
+		zs_die "$p does not apply to the base (Linux $(zs_tree_version "$ZS_TREE")):" \
+			"$(awk '/^patching file /{ f = $3 } /FAILED|can.t find/{ printf "%s: %s; ", f, $0 }' <<<"$log")" \
+			"the tree is left as it was"
+	fi
 done
 
 if [ -f MAINTAINERS ]; then
