@@ -8,6 +8,7 @@
 #   make check    every test tier; ends with "N passed, N failed"
 #   make series   the patch series against the base, in BUILD/series
 #   make bench    the series against 6.1 and 6.1 + shrink-until-accept, QEMU -icount
+#   make deb      installable Debian packages of the patched kernel (DEB_CONFIG)
 #   make kernel   build one kernel flavour (FLAVOUR=run|debug|bench)
 #   make base     unpack the base tree (once); make overlay: lay the repo over it
 #   make clean    remove kernel objects and guest runs; make distclean: all of BUILD
@@ -18,7 +19,8 @@
 # vanilla: the selftests on the unmodified base), STRESS_SECONDS, VM_TIMEOUT;
 # for bench: BENCH_KERNELS, BENCH_WORKLOADS, BENCH_PAIRS, BENCH_JOBS,
 # BENCH_MEM, BENCH_SCALE, BENCH_WARM_PCT, BENCH_DISK, NVME_READ_US,
-# NVME_WRITE_US, CLOUD_READ_US, CLOUD_WRITE_US (bin/bench.sh).
+# NVME_WRITE_US, CLOUD_READ_US, CLOUD_WRITE_US (bin/bench.sh); for deb:
+# DEB_CONFIG (cloud-amd64 or amd64), DEB_DEBUG_INFO (bin/deb.sh).
 
 BIN := tools/testing/selftests/zswap/bin
 BUILD ?= $(CURDIR)/build
@@ -28,9 +30,9 @@ export BUILD KDIR JOBS ZPOOL COMPRESSOR MAX_POOL_PERCENT MEM DEMO_MB SMP SEED AP
 export BASE STRESS_SECONDS VM_TIMEOUT RECONFIG_ZPOOLS
 export BENCH_KERNELS BENCH_WORKLOADS BENCH_PAIRS BENCH_JOBS BENCH_MEM BENCH_SCALE BENCH_WARM_PCT
 export BENCH_TIMEOUT BENCH_DISK
-export NVME_READ_US NVME_WRITE_US CLOUD_READ_US CLOUD_WRITE_US
+export NVME_READ_US NVME_WRITE_US CLOUD_READ_US CLOUD_WRITE_US DEB_CONFIG DEB_DEBUG_INFO
 
-.PHONY: run check series bench kernel base overlay initramfs clean distclean help
+.PHONY: run check series bench deb kernel base overlay initramfs clean distclean help
 
 run:
 	@$(BIN)/run.sh
@@ -43,6 +45,9 @@ series:
 
 bench:
 	@$(BIN)/bench.sh
+
+deb:
+	@$(BIN)/deb.sh
 
 kernel:
 	@$(BIN)/build-kernel.sh $(FLAVOUR)
@@ -57,7 +62,8 @@ initramfs: overlay
 	@$(BIN)/mkinitramfs.sh
 
 clean:
-	rm -rf $(BUILD)/obj-* $(BUILD)/series $(BUILD)/vm $(BUILD)/check $(BUILD)/selftests \
+	rm -rf $(BUILD)/obj-* $(BUILD)/series-kunit/obj-* $(BUILD)/series $(BUILD)/vm \
+		$(BUILD)/check $(BUILD)/selftests \
 		$(BUILD)/bench \
 		$(BUILD)/initramfs $(BUILD)/initramfs.cpio
 
@@ -65,4 +71,4 @@ distclean:
 	rm -rf $(BUILD)
 
 help:
-	@sed -n '3,23p' Makefile
+	@sed -n '3,24p' Makefile

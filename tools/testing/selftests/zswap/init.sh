@@ -26,6 +26,8 @@ mount -t devtmpfs none /dev 2>/dev/null
 mount -t debugfs none /sys/kernel/debug
 mount -t tmpfs none /tmp
 mkdir -p /sys/fs/cgroup && mount -t cgroup2 cgroup2 /sys/fs/cgroup
+# A modular kernel runs /sbin/modprobe for a zpool; busybox's is in /bin.
+[ -w /proc/sys/kernel/modprobe ] && echo /bin/modprobe > /proc/sys/kernel/modprobe
 
 run= swap=1 dev=/dev/vda calibrate=1
 for arg in $(cat /proc/cmdline); do

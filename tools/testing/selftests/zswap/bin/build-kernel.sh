@@ -4,7 +4,7 @@
 # Build a kernel flavour and print the path of its bzImage.
 #
 # Usage: build-kernel.sh FLAVOUR [patched|vanilla|shrink]
-#   FLAVOUR is a fragment in ../configs/ (run, debug, kunit, bench); it is
+#   FLAVOUR is a fragment in ../configs/ (run, debug, modules, bench); it is
 #   merged with ../config onto tinyconfig.  "vanilla" builds the untouched
 #   base from a separate checkout of the base commit, with the same config;
 #   "shrink" builds that base plus bench/shrink-until-accept.patch of this
@@ -115,5 +115,17 @@ if ! wait $pid; then
 	zs_die "building $flavour kernel failed (log: $obj/build.log)"
 fi
 grep -E 'warning:' "$obj/build.log" >&2
+# A modular kernel (configs/modules.config): its modules, installed with
+# depmod's index, as an initramfs of their own ($obj/modules.cpio) for the
+# guest to append to the selftests' (the kernel unpacks both).
+if grep -qx CONFIG_MODULES=y "$obj/.config"; then
+	rm -rf "$obj/modroot"
+	{ "${mk[@]}" modules && "${mk[@]}" INSTALL_MOD_PATH="$obj/modroot" INSTALL_MOD_STRIP=1 \
+		DEPMOD=/usr/sbin/depmod modules_install; } \
+		>>"$obj/build.log" 2>&1 || zs_die "building $flavour modules failed (log: $obj/build.log)"
+	(cd "$obj/modroot" && find lib | LC_ALL=C sort | cpio -o -H newc --quiet) \
+		> "$obj/modules.cpio" || zs_die "cannot pack $obj/modroot"
+	zs_log "$flavour modules: $(cd "$obj/modroot" && find lib -name '*.ko' | sed 's#.*/##' | paste -sd' ')"
+fi
 zs_log "built $flavour kernel in $(( $(date +%s) - start ))s"
 echo "$obj/arch/x86/boot/bzImage"

@@ -3,13 +3,13 @@
 #
 # The test command: run every tier and end with one line "N passed, N failed".
 #
-# Usage: check.sh [TIER...]   tiers: frame checkpatch kunit series selftests
+# Usage: check.sh [TIER...]   tiers: frame checkpatch kunit series debian selftests
 #                             (default: all, in that order)
 # Every result is one line "PASS|FAIL|SKIP name[: reason]", collected in
 # $BUILD/check/results.  Exit status 1 if anything failed.
 . "$(dirname "$0")/common.sh"
 
-tiers=${*:-frame checkpatch kunit series selftests}
+tiers=${*:-frame checkpatch kunit series debian selftests}
 out=$BUILD/check
 mkdir -p "$out" || zs_die "cannot create $out"
 results=$out/results
@@ -73,6 +73,17 @@ tier_frame()
 		fail "frame/bench-refuses-bad-settings: got '$m1', '$m2', '$m3' and '$m4'"
 	fi
 	rm -rf "$out/fake-build"
+	# So do make deb and the Debian-config tier, with a config Debian lacks.
+	m1=$(DEB_CONFIG=arm64 BUILD=$out/fake-build "$ZS_BIN/deb.sh" 2>&1); r1=$?
+	m2=$(DEB_CONFIG=rt BUILD=$out/fake-build "$ZS_BIN/debian-config.sh" 2>&1); r2=$?
+	if [ $r1 -ne 0 ] && [[ $m1 == *"DEB_CONFIG is cloud-amd64 or amd64, not 'arm64'"* ]] &&
+	   [ $r2 -ne 0 ] && [[ $m2 == *"DEB_CONFIG is amd64 or cloud-amd64, not 'rt'"* ]] &&
+	   [ ! -e "$out/fake-build" ]; then
+		echo "PASS frame/deb-refuses-bad-config" | record
+	else
+		fail "frame/deb-refuses-bad-config: got '$m1' and '$m2'"
+	fi
+	rm -rf "$out/fake-build"
 }
 
 # checkpatch --strict on the series' own C files.
@@ -131,26 +142,41 @@ tier_kunit()
 		grep -nE "$(paste -sd'|' "$ZS_BIN/splat-patterns")" "$kbuild/test.log" | head -5 |
 			while read -r l; do fail "kunit: kernel splat at $kbuild/test.log:$l"; done
 	fi
+	# The series tier need not run the same suites on the same code again.
+	if [ $rc -eq 0 ] && grep -q '^PASS kunit/' "$results" &&
+	   ! grep -q '^FAIL kunit' "$results"; then
+		export ZS_KUNIT_TIER_PASSED=1
+	fi
 }
 
-# The series as upstream would take it (bin/series.sh --check): git am
-# reproduces the tree, checkpatch --strict on every patch, every patch builds,
-# W=1, sparse, kernel-doc and docutils quiet.
+# The series as upstream would take it (bin/series.sh --check): git am and
+# quilt reproduce the tree, checkpatch --strict on every patch, every patch
+# builds and passes the KUnit suites present after it, W=1, sparse,
+# kernel-doc and docutils quiet.
 tier_series()
 {
 	"$ZS_BIN/series.sh" --check | record
+}
+
+# Debian's own amd64 config (bin/debian-config.sh): its zswap options,
+# mm/ and the zpool modules build, W=1 and sparse quiet.
+tier_debian()
+{
+	DEB_CONFIG=amd64 "$ZS_BIN/debian-config.sh" | record
+	[ "${PIPESTATUS[0]}" -eq 0 ] || fail "debian: bin/debian-config.sh failed"
 }
 
 # One guest boot of the selftests; results named BOOT/PROG/TEST, and the
 # time each program took goes to $out/selftest-times.
 selftests_boot()
 {
-	local name=$1 bz=$2 mem=$3 run=$4 append=$5 timeout=$6 try
+	local name=$1 bz=$2 mem=$3 run=$4 append=$5 timeout=$6 initrd=${7:-} try
 
 	# A guest stuck in boot, before any test ran, gets one more try.
 	for try in 1 2; do
 		"$ZS_BIN/vm.sh" --kernel "$bz" --name "$name" --smp 2 --mem "$mem" \
 			--append "zswap.enabled=1 $append" --run "$run" \
+			${initrd:+--initrd "$initrd"} \
 			--timeout "$timeout" --slowness "$slowness" > "$out/$name.results"
 		grep -q 'did not boot within' "$BUILD/vm/$name/console.log" || break
 		cp "$BUILD/vm/$name/console.log" "$out/$name.stuck-console.log"
@@ -183,10 +209,11 @@ selftests_slowness()
 	fi
 }
 
-# The in-guest selftests (tools/testing/selftests/zswap), four boots: the
+# The in-guest selftests (tools/testing/selftests/zswap), five boots: the
 # fast tests on the run kernel (three boots, so that a crash costs only a
 # part; integrity in a small guest, as it fills 150% of RAM nine times),
-# fault injection and the stress on the debug kernel (KASAN, lockdep,
+# z3fold and zsmalloc as modules on the run kernel built modular, fault
+# injection and the stress on the debug kernel (KASAN, lockdep,
 # DEBUG_VM).  BASE=vanilla runs the same programs on the unmodified base;
 # STRESS_SECONDS sets the length of the stress (default 300).
 tier_selftests()
@@ -235,6 +262,17 @@ tier_selftests()
 	zpools="ZSWAP_RECONFIG_ZPOOLS=${RECONFIG_ZPOOLS:-zbud,zsmalloc}"
 	selftests_boot "${pre}run-live" "$run" 256M zswap_live_test "$zpools" \
 		"${VM_TIMEOUT:-900}"
+	# z3fold and zsmalloc as modules, as Debian builds them: the modules
+	# kernel's own initramfs of modules goes after the selftests'.
+	if mods=$("$ZS_BIN/build-kernel.sh" modules "$kind") &&
+	   cpio=$("$ZS_BIN/mkinitramfs.sh") &&
+	   cat "$cpio" "${mods%/arch/x86/boot/bzImage}/modules.cpio" \
+		> "$out/${pre}modules-initramfs.cpio"; then
+		selftests_boot "${pre}run-modules" "$mods" 128M zswap_modules_test "" \
+			"${VM_TIMEOUT:-900}" "$out/${pre}modules-initramfs.cpio"
+	else
+		fail "selftests: building the ${pre}modules kernel or its initramfs failed"
+	fi
 	selftests_boot "${pre}debug-stress" "$debug" 256M zswap_stress_test \
 		"ZSWAP_STRESS_SECONDS=$secs $zpools" "${VM_TIMEOUT:-$((secs + 1200))}"
 	zs_log "selftest programs' run times (guest clock):"
@@ -247,7 +285,7 @@ zs_log "qemu: $(dpkg-query -W -f '${Package} ${Version}' qemu-system-x86 2>/dev/
 	qemu-system-x86_64 --version 2>/dev/null | head -1)"
 for t in $tiers; do
 	case $t in
-	frame|checkpatch|kunit|series|selftests)
+	frame|checkpatch|kunit|series|debian|selftests)
 		s=$(date +%s)
 		zs_log "tier $t"
 		"tier_$t"

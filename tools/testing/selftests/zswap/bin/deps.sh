@@ -5,13 +5,13 @@
 # root, install what is missing from Debian's archive; otherwise print the
 # exact command and fail.
 #
-# Usage: deps.sh [build|vm|docs|all]   (default all)
+# Usage: deps.sh [build|vm|docs|deb|all]   (default all; deb is not in all)
 . "$(dirname "$0")/common.sh"
 
 what=${1:-all}
 case $what in
-build | vm | docs | all) ;;
-*) zs_die "usage: deps.sh [build|vm|docs|all]" ;;
+build | vm | docs | deb | all) ;;
+*) zs_die "usage: deps.sh [build|vm|docs|deb|all]" ;;
 esac
 # command-or-file -> Debian package
 declare -A need=(
@@ -25,6 +25,8 @@ if [ "$what" = vm ] || [ "$what" = all ]; then
 	need[cpio]=cpio
 	need[/bin/busybox]=busybox-static
 	need[/usr/share/qemu/qboot.rom]=qemu-system-data
+	# modules_install indexes the modules boot's modules with depmod
+	need[/usr/sbin/depmod]=kmod
 	# the benchmark's W7 links SQLite statically into the guest's program
 	need[/usr/lib/x86_64-linux-gnu/libsqlite3.a]=libsqlite3-dev
 fi
@@ -36,6 +38,19 @@ if [ "$what" = docs ] || [ "$what" = all ]; then
 	need[sparse]=sparse
 	need[/usr/lib/python3/dist-packages/ply]=python3-ply
 	need[/usr/lib/python3/dist-packages/git]=python3-git
+	# the series tier applies the series with quilt, as Debian's packaging does
+	need[quilt]=quilt
+fi
+# Debian's own kernel configs: the debian-amd64 tier and make deb.
+if [ "$what" = deb ] || [ "$what" = all ]; then
+	need[/usr/src/linux-config-6.1/config.amd64_none_amd64.xz]=linux-config-6.1
+fi
+# make deb: the kernel's bindeb-pkg runs dpkg-buildpackage under fakeroot.
+if [ "$what" = deb ]; then
+	need[dpkg-buildpackage]=dpkg-dev
+	need[fakeroot]=fakeroot
+	need[rsync]=rsync
+	need[cpio]=cpio
 fi
 [ -z "${KDIR:-}" ] && need[$DEBIAN_TARBALL]=linux-source-6.1
 
