@@ -122,10 +122,12 @@ if grep -qx CONFIG_MODULES=y "$obj/.config"; then
 	rm -rf "$obj/modroot"
 	{ "${mk[@]}" modules && "${mk[@]}" INSTALL_MOD_PATH="$obj/modroot" INSTALL_MOD_STRIP=1 \
 		DEPMOD=/usr/sbin/depmod modules_install; } \
-		>>"$obj/build.log" 2>&1 || zs_die "building $flavour modules failed (log: $obj/build.log)"
+		>>"$obj/build.log" 2>&1 ||
+		zs_die "building $flavour modules failed (log: $obj/build.log)"
 	(cd "$obj/modroot" && find lib | LC_ALL=C sort | cpio -o -H newc --quiet) \
 		> "$obj/modules.cpio" || zs_die "cannot pack $obj/modroot"
-	zs_log "$flavour modules: $(cd "$obj/modroot" && find lib -name '*.ko' | sed 's#.*/##' | paste -sd' ')"
+	kos=$(cd "$obj/modroot" && find lib -name '*.ko' | sed 's#.*/##' | paste -sd' ')
+	zs_log "$flavour modules: $kos"
 fi
 zs_log "built $flavour kernel in $(( $(date +%s) - start ))s"
 echo "$obj/arch/x86/boot/bzImage"

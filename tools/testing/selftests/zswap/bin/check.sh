@@ -159,11 +159,25 @@ tier_series()
 }
 
 # Debian's own amd64 config (bin/debian-config.sh): its zswap options,
-# mm/ and the zpool modules build, W=1 and sparse quiet.
+# mm/ and the zpool modules build, W=1 and sparse quiet.  Then the
+# cloud-amd64 config that make deb uses by default, which Debian ships
+# without zswap: zs_debian_config must give it the amd64 zswap options.
 tier_debian()
 {
+	local c=$out/cloud-amd64.config o bad=
+
 	DEB_CONFIG=amd64 "$ZS_BIN/debian-config.sh" | record
 	[ "${PIPESTATUS[0]}" -eq 0 ] || fail "debian: bin/debian-config.sh failed"
+	(DEB_DEBUG_INFO=0 zs_debian_config cloud-amd64 "$c") || bad=" (no config)"
+	for o in ZSWAP=y FRONTSWAP=y ZBUD=y Z3FOLD=m ZSMALLOC=m \
+		 ZSWAP_ZPOOL_DEFAULT='"zbud"' DEBUG_INFO_NONE=y; do
+		grep -qxF "CONFIG_$o" "$c" 2>/dev/null || bad="$bad $o"
+	done
+	if [ -z "$bad" ]; then
+		echo "PASS debian-cloud-amd64/config-has-zswap" | record
+	else
+		fail "debian-cloud-amd64/config-has-zswap: lacks$bad"
+	fi
 }
 
 # One guest boot of the selftests; results named BOOT/PROG/TEST, and the

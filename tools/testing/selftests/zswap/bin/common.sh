@@ -39,3 +39,38 @@ zs_tree_version()
 		$1 == "SUBLEVEL" { s = $2 } $1 == "EXTRAVERSION" { e = $2 }
 		END { if (v != "") printf "%s.%s.%s%s\n", v, p, s, e }' "$1/Makefile" 2>/dev/null
 }
+
+# zs_debian_config FLAVOUR DOTCONFIG: write Debian's config for FLAVOUR
+# (amd64 or cloud-amd64, from linux-config-6.1) to DOTCONFIG, debug info
+# off unless DEB_DEBUG_INFO=1.  Debian's cloud-amd64 config leaves zswap
+# out (CONFIG_ZSWAP is not set); for it, the zswap, zpool and frontswap
+# options of Debian's amd64 config are applied on top, so every flavour
+# carries zswap as Debian's main kernel does.  Run make olddefconfig after.
+zs_debian_config()
+{
+	local dir=/usr/src/linux-config-6.1 flavour=$1 out=$2 line n opts=()
+
+	[ -f "$dir/config.amd64_none_$flavour.xz" ] ||
+		zs_die "no $dir/config.amd64_none_$flavour.xz (apt-get install linux-config-6.1)"
+	xzcat "$dir/config.amd64_none_$flavour.xz" > "$out" || return 1
+	if [ "${DEB_DEBUG_INFO:-0}" != 1 ]; then
+		opts+=(-d DEBUG_INFO -e DEBUG_INFO_NONE -d DEBUG_INFO_DWARF_TOOLCHAIN_DEFAULT
+		       -d DEBUG_INFO_BTF -d DEBUG_INFO_BTF_MODULES)
+	fi
+	if [ "$flavour" != amd64 ]; then
+		while read -r line; do
+			case $line in
+			"# CONFIG_"*" is not set")
+				n=${line#\# CONFIG_}; opts+=(-d "${n%% *}") ;;
+			CONFIG_*=y) n=${line#CONFIG_}; opts+=(-e "${n%%=*}") ;;
+			CONFIG_*=m) n=${line#CONFIG_}; opts+=(-m "${n%%=*}") ;;
+			CONFIG_*=\"*\")
+				n=${line#CONFIG_}; line=${n#*=}
+				opts+=(--set-str "${n%%=*}" "${line//\"/}") ;;
+			CONFIG_*=*) n=${line#CONFIG_}; opts+=(--set-val "${n%%=*}" "${n#*=}") ;;
+			esac
+		done < <(xzcat "$dir/config.amd64_none_amd64.xz" |
+			 grep -E '^(# )?CONFIG_(ZSWAP|ZPOOL|ZBUD|Z3FOLD|ZSMALLOC|FRONTSWAP)')
+	fi
+	[ ${#opts[@]} -eq 0 ] || "$ZS_TREE/scripts/config" --file "$out" "${opts[@]}"
+}

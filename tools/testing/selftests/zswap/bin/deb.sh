@@ -10,6 +10,8 @@
 #   DEB_CONFIG   cloud-amd64 (the default, smaller) or amd64
 #   DEB_DEBUG_INFO=1 keeps Debian's debug info (and the -dbg package); by
 #                default it is turned off, which halves the build
+# Debian's cloud-amd64 config has no zswap: the amd64 config's zswap, zpool
+# and frontswap options are applied to it (zs_debian_config).
 # The packages carry the local version -zswap-$DEB_CONFIG, so they install
 # beside Debian's own kernel (6.1.0-N-$DEB_CONFIG).  They are written to
 # $BUILD/deb-$DEB_CONFIG/.
@@ -30,16 +32,15 @@ out=$BUILD/deb-$flavour
 rm -rf "$out" "$obj/debian"
 mkdir -p "$obj" "$out"
 export CCACHE_BASEDIR=$BUILD CCACHE_NOHASHDIR=1 CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
-mk=(make -C "$ZS_TREE" O="$obj" ARCH=x86_64 CC="ccache gcc" HOSTCC="ccache gcc" -j"$JOBS")
+# LOCALVERSION set, if empty, keeps setlocalversion from adding a "+" for
+# the base tree's uncommitted overlay; the config carries the local version.
+mk=(make -C "$ZS_TREE" O="$obj" ARCH=x86_64 CC="ccache gcc" HOSTCC="ccache gcc"
+    LOCALVERSION= -j"$JOBS")
 log=$out/build.log
 
-xzcat "$cfg" > "$obj/.config" || zs_die "cannot read $cfg"
-opts=(--set-str LOCALVERSION "-zswap-$flavour" -d LOCALVERSION_AUTO)
-if [ "${DEB_DEBUG_INFO:-0}" != 1 ]; then
-	opts+=(-d DEBUG_INFO -e DEBUG_INFO_NONE -d DEBUG_INFO_DWARF_TOOLCHAIN_DEFAULT
-	       -d DEBUG_INFO_BTF -d DEBUG_INFO_BTF_MODULES)
-fi
-"$ZS_TREE/scripts/config" --file "$obj/.config" "${opts[@]}" &&
+zs_debian_config "$flavour" "$obj/.config" &&
+	"$ZS_TREE/scripts/config" --file "$obj/.config" \
+		--set-str LOCALVERSION "-zswap-$flavour" -d LOCALVERSION_AUTO &&
 	"${mk[@]}" -s olddefconfig > "$log" 2>&1 || zs_die "configuring failed (log: $log)"
 rel=$("${mk[@]}" -s kernelrelease 2>/dev/null)
 zs_log "deb: building linux-image-$rel with Debian's $flavour config (log: $log)"
@@ -51,7 +52,10 @@ mv "$BUILD"/linux-*.deb "$BUILD"/linux-upstream_* "$out"/ 2>/dev/null
 zs_log "deb: bindeb-pkg took $(( $(date +%s) - s ))s"
 
 # Unpack the image package into a scratch root and check it.
-img=$(ls "$out"/linux-image-"$rel"_*.deb 2>/dev/null | grep -v -- -dbg_ | head -1)
+img=
+for p in "$out"/linux-image-"$rel"_*.deb; do
+	case $p in *-dbg_*) ;; *) [ -f "$p" ] && img=$p && break ;; esac
+done
 [ -n "$img" ] || zs_die "no linux-image-$rel package in $out"
 root=$out/root
 rm -rf "$root"
@@ -69,9 +73,11 @@ grep -qx '# CONFIG_ZSWAP_EXCLUSIVE_LOADS_DEFAULT_ON is not set' "$root/boot/conf
 	bad="$bad ZSWAP_EXCLUSIVE_LOADS_DEFAULT_ON"
 zs_log "deb: packages in $out:"
 for p in "$out"/*.deb; do
-	zs_log "  $(basename "$p") ($(du -h "$p" | cut -f1)): $(dpkg-deb -f "$p" Package Version | paste -sd' ')"
+	zs_log "  $(basename "$p") ($(du -h "$p" | cut -f1)):" \
+		"$(dpkg-deb -f "$p" Package Version | paste -sd' ')"
 done
 if [ -n "$bad" ]; then
 	zs_die "deb: $(basename "$img") lacks:$bad"
 fi
-zs_log "deb: $(basename "$img") installs /boot/vmlinuz-$rel and the zpool modules, with zswap, zbud built in and z3fold, zsmalloc as modules"
+zs_log "deb: $(basename "$img") installs /boot/vmlinuz-$rel and the zpool modules," \
+	"with zswap, zbud built in and z3fold, zsmalloc as modules"

@@ -45,9 +45,10 @@ for p in Kconfig.patch patches/*.patch; do
 	# A hunk that does not apply fails the whole overlay: the tree is only
 	# written below, once every patch applied, so nothing lands half-way.
 	if ! log=$(patch -d "$stage" -p1 -f --no-backup-if-mismatch -r - < "$p" 2>&1); then
+		hunks=$(awk '/^patching file /{ f = $3 }
+			/FAILED|can.t find/{ printf "%s: %s; ", f, $0 }' <<<"$log")
 		zs_die "$p does not apply to the base (Linux $(zs_tree_version "$ZS_TREE")):" \
-			"$(awk '/^patching file /{ f = $3 } /FAILED|can.t find/{ printf "%s: %s; ", f, $0 }' <<<"$log")" \
-			"the tree is left as it was"
+			"$hunks the tree is left as it was"
 	fi
 done
 
