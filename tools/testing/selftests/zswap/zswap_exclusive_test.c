@@ -12,8 +12,6 @@
 #include "zswap_workload.h"
 #include "../kselftest_harness.h"
 
-#define MB(x)		((x) * 1024UL * 1024 / ZW_PAGE)
-
 FIXTURE(excl) {
 	struct zw_params saved;
 	char cg[256];

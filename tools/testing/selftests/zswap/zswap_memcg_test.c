@@ -9,8 +9,6 @@
 #include "zswap_workload.h"
 #include "../kselftest_harness.h"
 
-#define MB(x)		((x) * 1024UL * 1024 / ZW_PAGE)
-
 FIXTURE(memcg) {
 	struct zw_params saved;
 	char cg[256];

@@ -63,11 +63,11 @@ TEST_F_TIMEOUT(modules, load_use_unload, 900)
 {
 	static const struct zw_mix text = { { 0, 0, 100, 0 } };
 	unsigned long long mem = zw_memtotal();
-	long long wb0, stored = 0, peak = 0;
-	struct zw_vm a, b;
+	long long wb0, peak;
+	struct zw_vm a, b, c;
 	struct zw_region r;
-	char val[32], path[128];
-	size_t bad, i;
+	char val[32], path[128], cg[256];
+	size_t bad;
 	int ret;
 
 	ASSERT_FALSE(zw_module_loaded(variant->zpool))
@@ -81,24 +81,45 @@ TEST_F_TIMEOUT(modules, load_use_unload, 900)
 	TH_LOG("%s loaded, refcnt %lld", variant->zpool, zw_read_ll(path));
 
 	/*
+	 * Loads first, while the new pool is empty: a few MiB of text pushed
+	 * out by memory.reclaim are stored in it, and reading them back loads
+	 * them.  (Which pages a full pool holds after the fill below depends
+	 * on the LRU order: the initramfs's shmem pages may be the ones, and
+	 * nothing reads them back.)
+	 */
+	ASSERT_EQ(0, zw_cg_create("zswap_modules", cg, sizeof(cg)));
+	ASSERT_EQ(0, zw_cg_enter(cg));
+	ASSERT_EQ(0, zw_region_init(&r, MB(4), 20));
+	r.mix = text;
+	zw_region_fill(&r, 0);
+	zw_vm_read(&a);
+	zw_cg_reclaim(cg);
+	zw_vm_read(&b);
+	bad = zw_region_verify(&r);
+	zw_vm_read(&c);
+	TH_LOG("%s: %zu pages reclaimed: zswpout %lld pswpout %lld",
+	       variant->zpool, r.pages, b.zswpout - a.zswpout,
+	       b.pswpout - a.pswpout);
+	TH_LOG("read back: zswpin %lld pswpin %lld, mismatches %zu",
+	       c.zswpin - b.zswpin, c.pswpin - b.pswpin, bad);
+	EXPECT_EQ(0, bad);
+	EXPECT_GT(b.zswpout - a.zswpout, 0);
+	EXPECT_GT(c.zswpin - b.zswpin, 0);
+	zw_region_free(&r);
+	zw_cg_destroy(cg);
+
+	/*
 	 * A small pool and twice RAM of compressible pages: the pool fills,
 	 * stores are refused and the writeback credit's exploration writes
 	 * back entries of the module's pool; reading everything back loads
-	 * from it and from the disk.
+	 * from the disk, and every page must match.
 	 */
 	ASSERT_EQ(0, zw_param_set_log("max_pool_percent", "5"));
 	ASSERT_EQ(0, zw_region_init(&r, mem * 2 / ZW_PAGE, 21));
 	r.mix = text;
 	wb0 = zw_stat("written_back_pages");
 	zw_vm_read(&a);
-	for (i = 0; i < r.pages; i++) {
-		zw_write_page(&r, i, 0);
-		if (i % 256 == 0) {
-			stored = zw_stat("stored_pages");
-			if (stored > peak)
-				peak = stored;
-		}
-	}
+	peak = zw_region_fill_peak(&r, 0);
 	bad = zw_region_verify(&r);
 	zw_vm_read(&b);
 	TH_LOG("%s: %zu pages, stored_pages peak %lld, written back +%lld",
@@ -108,7 +129,6 @@ TEST_F_TIMEOUT(modules, load_use_unload, 900)
 	       b.pswpout - a.pswpout, b.pswpin - a.pswpin, bad);
 	EXPECT_EQ(0, bad);
 	EXPECT_GT(peak, 0);
-	EXPECT_GT(b.zswpin - a.zswpin, 0);
 	EXPECT_GT(zw_stat("written_back_pages") - wb0, 0);
 
 	/* The pool holds the module. */

@@ -22,10 +22,10 @@ FIXTURE_TEARDOWN(smoke)
 TEST_F_TIMEOUT(smoke, swap_through_zswap, 900)
 {
 	unsigned long long mem = zw_memtotal();
-	long long stored, peak = 0, mismatches = 0;
 	struct zw_region r;
+	long long peak;
+	size_t mismatches;
 	char val[16];
-	size_t i;
 
 	ASSERT_EQ(0, zw_param_get("enabled", val, sizeof(val)));
 	if (val[0] != 'Y')
@@ -33,18 +33,9 @@ TEST_F_TIMEOUT(smoke, swap_through_zswap, 900)
 	ASSERT_GT(mem, 0);
 	ASSERT_EQ(0, zw_region_init(&r, mem * 3 / 2 / ZW_PAGE, 42));
 
-	for (i = 0; i < r.pages; i++) {
-		zw_write_page(&r, i, 0);
-		if (i % 256 == 0) {
-			stored = zw_stat("stored_pages");
-			if (stored > peak)
-				peak = stored;
-		}
-	}
-	for (i = 0; i < r.pages; i++)
-		if (!zw_check_page(&r, i))
-			mismatches++;
-	TH_LOG("%zu pages, stored_pages peak %lld, mismatches %lld",
+	peak = zw_region_fill_peak(&r, 0);
+	mismatches = zw_region_verify(&r);
+	TH_LOG("%zu pages, stored_pages peak %lld, mismatches %zu",
 	       r.pages, peak, mismatches);
 	EXPECT_GT(peak, 0);
 	EXPECT_EQ(0, mismatches);

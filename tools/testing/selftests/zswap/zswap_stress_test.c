@@ -15,7 +15,6 @@
 #include "zswap_workload.h"
 #include "../kselftest_harness.h"
 
-#define MB(x)		((x) * 1024UL * 1024 / ZW_PAGE)
 #define NR_CHURN	2
 #define FAILSLAB	"/sys/kernel/debug/failslab/"
 #define FAILPAGE	"/sys/kernel/debug/fail_page_alloc/"

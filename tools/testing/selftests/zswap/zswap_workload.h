@@ -314,6 +314,9 @@ static inline double zw_now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* x MiB, in pages. */
+#define MB(x)		((x) * 1024UL * 1024 / ZW_PAGE)
+
 /* An anonymous region with per-page checksums. */
 struct zw_region {
 	unsigned char *mem;
@@ -659,6 +662,26 @@ static inline void zw_region_fill(struct zw_region *r, uint64_t gen)
 
 	for (i = 0; i < r->pages; i++)
 		zw_write_page(r, i, gen);
+}
+
+/*
+ * Fill a region as zw_region_fill() does, sampling stored_pages every 256
+ * pages; returns the highest value seen.
+ */
+static inline long long zw_region_fill_peak(struct zw_region *r, uint64_t gen)
+{
+	long long stored, peak = 0;
+	size_t i;
+
+	for (i = 0; i < r->pages; i++) {
+		zw_write_page(r, i, gen);
+		if (i % 256 == 0) {
+			stored = zw_stat("stored_pages");
+			if (stored > peak)
+				peak = stored;
+		}
+	}
+	return peak;
 }
 
 /* Number of pages of a region that do not hold what was written. */
