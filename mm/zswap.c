@@ -60,7 +60,6 @@
 #include <linux/types.h>
 #include <linux/workqueue.h>
 #include <linux/writeback.h>
-#include <linux/xarray.h>
 #include <linux/zpool.h>
 #include <linux/zswap.h>
 #include <crypto/acompress.h>
@@ -108,8 +107,6 @@ static u64 zswap_writeback_race_skipped;
 static u64 zswap_decompress_fail;
 /* Stores refused while full that could not pay for a writeback */
 static u64 zswap_writeback_throttled;
-/* Pages read from the swap device soon after a full pool refused them */
-static u64 zswap_ghost_hits;
 
 /* Runs the shrink work items of all pools */
 static struct workqueue_struct *shrink_wq;
@@ -299,15 +296,11 @@ struct zswap_entry {
  * struct zswap_tree - the entries of one swap type, by offset
  *
  * @lock guards @rbroot and the refcount of every entry in the tree, and is
- * taken before any pool's lru_lock.  @ghosts maps the offsets of recently
- * refused stores to the refusal's number (see "Ghosts" in the LRU
- * section); it has its own lock, and is changed by refusals under
- * zswap_ghost_lock, and by loads and stores without it.
+ * taken before any pool's lru_lock.
  */
 struct zswap_tree {
 	struct rb_root rbroot;
 	spinlock_t lock; /* guards rbroot and entry refcounts */
-	struct xarray ghosts;
 };
 
 static struct zswap_tree *zswap_trees[MAX_SWAPFILES];
@@ -589,72 +582,33 @@ static void zswap_invalidate_entry(struct zswap_tree *tree,
  * nr_lru clock ticks; at most that share of the entries can be younger,
  * so without locality at least 1/ZSWAP_WB_TAIL of the hits are tail hits.
  * A hit outside the tail adds one to zswap_wb_credit, a tail hit takes
- * ZSWAP_WB_TAIL away.  A refused store does not tick the clock, so a pool
+ * ZSWAP_WB_TAIL - 1 away: the credit grows only if the tail is hit less
+ * than its share.  A refused store does not tick the clock, so a pool
  * that refuses them measures recency in loads alone.
- *
- * Ghosts.  A pool that refuses stores has no hits on the pages it turned
- * away, so it cannot tell from its LRU whether they would be worth more
- * than its tail; a pool full of pages nobody reads is the extreme case.
- * So each refused store leaves a ghost of its swap slot, and a page read
- * from the swap device while its ghost is among the last tail-size
- * refusals (nr_lru / ZSWAP_WB_TAIL, at most ZSWAP_GHOSTS of them) is a
- * ghost hit: the hit the pool would have had, had it written its tail
- * back to take the page.  A ghost hit adds one to the credit, or tail /
- * ZSWAP_GHOSTS when the tail is larger than the ghosts kept, so that the
- * ghosts stand for as many pages as the tail.  When use does not depend
- * on recency, every page is as likely to be read: for every eight hits
- * on the pool seven are outside the tail (+7) and one in it (-8), and
- * the ghosts get one (+1), so the credit does not grow.  It grows when
- * recent pages are read more than the tail, or the refused ones are,
- * which is when making room for them pays.  A pool that is not refusing
- * has no ghosts, and drifts down under such use until it refuses.
  *
  * Each entry the shrink worker writes back costs one credit.  Without
  * credit the pool behaves as 6.1's: stores are refused until it has
  * drained below the accept threshold, and the worker is not queued.  A
- * pool whose refused pages are read back only after longer than the
- * ghosts last gets no evidence either way: every ZSWAP_WB_EXPLORE-th
- * store it refuses earns one writeback, which lets new pages in to show
- * whether they are used, at a cost bounded by a small share of the
- * refused stores.  The credit is bounded both ways, by an eighth of the
- * pool's entries or ZSWAP_WB_CREDIT_MIN, so that it follows a change of
- * workload.  It is updated without a lock and may overshoot its bounds
- * by a few.
- *
- * zswap_ghost_lock guards zswap_ghost_seq, the number of refusals so far,
- * and zswap_ghost_ring, the slots of the last ZSWAP_GHOSTS of them, which
- * is how the oldest ghost is found to be dropped when a new one comes.
- * It nests outside the trees' ghosts xarrays' own locks.
+ * pool full of pages nobody reads gets no hits and so no evidence either
+ * way: every ZSWAP_WB_EXPLORE-th store it refuses earns one writeback,
+ * which lets new pages in to show whether they are used, at a cost
+ * bounded by a small share of the refused stores.  The credit is bounded
+ * both ways, by an eighth of the pool's entries or ZSWAP_WB_CREDIT_MIN,
+ * so that it follows a change of workload.  It is updated without a lock
+ * and may overshoot its bounds by a few.
  ********************************************************************/
 
 #define ZSWAP_WB_TAIL		8
 #define ZSWAP_WB_CREDIT_MIN	64
 #define ZSWAP_WB_EXPLORE	256
-#define ZSWAP_GHOSTS		2048
 
 static atomic_t zswap_wb_credit = ATOMIC_INIT(0);
 /* Stores refused while full, for ZSWAP_WB_EXPLORE; racy, which is fine */
 static unsigned int zswap_wb_refused;
 
-static DEFINE_SPINLOCK(zswap_ghost_lock);
-static unsigned long zswap_ghost_seq;
-static swp_entry_t zswap_ghost_ring[ZSWAP_GHOSTS];
-
 static bool zswap_wb_credit_available(void)
 {
 	return atomic_read(&zswap_wb_credit) > 0;
-}
-
-/* Add @delta to the credit, within the bounds a pool of @nr_lru sets */
-static void zswap_wb_credit_add(int delta, unsigned long nr_lru)
-{
-	int bound = max_t(unsigned long, nr_lru / 8, ZSWAP_WB_CREDIT_MIN);
-	int credit = atomic_read(&zswap_wb_credit);
-
-	if (delta > 0 && credit < bound)
-		atomic_add(min(delta, bound - credit), &zswap_wb_credit);
-	else if (delta < 0 && credit > -bound)
-		atomic_add(max(delta, -bound - credit), &zswap_wb_credit);
 }
 
 /* A full pool refused a store */
@@ -669,79 +623,17 @@ static void zswap_wb_credit_refused(void)
 static void zswap_wb_credit_hit(struct zswap_pool *pool,
 				struct zswap_entry *entry)
 {
+	int bound = max_t(unsigned long, pool->nr_lru / 8, ZSWAP_WB_CREDIT_MIN);
+	int credit = atomic_read(&zswap_wb_credit);
 	unsigned long tail = pool->nr_lru / ZSWAP_WB_TAIL;
 
 	lockdep_assert_held(&pool->lru_lock);
-	if (pool->lru_clock - entry->lru_stamp < pool->nr_lru - tail)
-		zswap_wb_credit_add(1, pool->nr_lru);
-	else
-		zswap_wb_credit_add(-ZSWAP_WB_TAIL, pool->nr_lru);
-}
-
-/* Entries on the current pool's LRU, a hint */
-static unsigned long zswap_current_nr_lru(void)
-{
-	struct zswap_pool *pool;
-	unsigned long nr = 0;
-
-	rcu_read_lock();
-	pool = list_first_or_null_rcu(&zswap_pools, struct zswap_pool, list);
-	if (pool)
-		nr = READ_ONCE(pool->nr_lru);
-	rcu_read_unlock();
-	return nr;
-}
-
-/*
- * A full pool refused the store of @offset in @tree, of swap type @type:
- * leave a ghost of it, and drop the oldest ghost.
- */
-static void zswap_ghost_add(struct zswap_tree *tree, unsigned int type,
-			    pgoff_t offset)
-{
-	const gfp_t gfp = GFP_NOWAIT | __GFP_NOWARN | __GFP_NOMEMALLOC;
-	struct zswap_tree *old_tree;
-	unsigned long seq, slot;
-	swp_entry_t old;
-
-	spin_lock(&zswap_ghost_lock);
-	seq = zswap_ghost_seq++;
-	slot = seq % ZSWAP_GHOSTS;
-	if (seq >= ZSWAP_GHOSTS) {
-		old = zswap_ghost_ring[slot];
-		old_tree = zswap_trees[swp_type(old)];
-		/* Unless a later refusal of the same slot took it over */
-		if (old_tree)
-			xa_cmpxchg(&old_tree->ghosts, swp_offset(old),
-				   xa_mk_value((seq - ZSWAP_GHOSTS) & LONG_MAX),
-				   NULL, gfp);
+	if (pool->lru_clock - entry->lru_stamp < pool->nr_lru - tail) {
+		if (credit < bound)
+			atomic_inc(&zswap_wb_credit);
+	} else if (credit > -bound) {
+		atomic_sub(ZSWAP_WB_TAIL - 1, &zswap_wb_credit);
 	}
-	zswap_ghost_ring[slot] = swp_entry(type, offset);
-	/* Without memory for it, there is just no ghost */
-	xa_store(&tree->ghosts, offset, xa_mk_value(seq & LONG_MAX), gfp);
-	spin_unlock(&zswap_ghost_lock);
-}
-
-/* @offset of @tree is read from the swap device: was it refused lately? */
-static void zswap_ghost_hit(struct zswap_tree *tree, pgoff_t offset)
-{
-	unsigned long nr_lru, tail, window, age;
-	void *ghost;
-
-	if (xa_empty(&tree->ghosts))
-		return;
-	ghost = xa_erase(&tree->ghosts, offset);
-	if (!ghost)
-		return;
-	nr_lru = zswap_current_nr_lru();
-	tail = max(nr_lru / ZSWAP_WB_TAIL, 1UL);
-	window = min_t(unsigned long, tail, ZSWAP_GHOSTS);
-	/* Refusals since this one, itself included */
-	age = (READ_ONCE(zswap_ghost_seq) - xa_to_value(ghost)) & LONG_MAX;
-	if (age > window)
-		return;
-	zswap_ghost_hits++;
-	zswap_wb_credit_add(tail / window, nr_lru);
 }
 
 /* Put @entry at the head of its pool's LRU; under the pool's lru_lock */
@@ -1847,10 +1739,6 @@ insert:
 	}
 	atomic_inc(&zswap_stored_pages);
 
-	/* The slot holds new data: a ghost of an older refusal is stale */
-	if (!xa_empty(&tree->ghosts))
-		xa_erase(&tree->ghosts, offset);
-
 	spin_lock(&tree->lock);
 	while ((dup = zswap_rb_insert(&tree->rbroot, entry))) {
 		zswap_duplicate_entry++;
@@ -1872,7 +1760,6 @@ put_objcg:
 	return ret;
 
 shrink:
-	zswap_ghost_add(tree, type, offset);
 	zswap_wb_credit_refused();
 	if (zswap_wb_credit_available())
 		zswap_shrink_async();
@@ -1960,14 +1847,6 @@ static int zswap_frontswap_load(unsigned int type, pgoff_t offset,
 			       exclusive);
 }
 
-static void zswap_frontswap_load_miss(unsigned int type, pgoff_t offset)
-{
-	struct zswap_tree *tree = zswap_trees[type];
-
-	if (tree)
-		zswap_ghost_hit(tree, offset);
-}
-
 static void zswap_frontswap_invalidate_page(unsigned int type, pgoff_t offset)
 {
 	struct zswap_tree *tree = zswap_trees[type];
@@ -2007,11 +1886,7 @@ static void zswap_frontswap_invalidate_area(unsigned int type)
 	tree->rbroot = RB_ROOT;
 	spin_unlock(&tree->lock);
 
-	/* Refusals drop old ghosts through zswap_trees[] under the lock */
-	spin_lock(&zswap_ghost_lock);
 	WRITE_ONCE(zswap_trees[type], NULL);
-	spin_unlock(&zswap_ghost_lock);
-	xa_destroy(&tree->ghosts);
 	kfree(tree);
 }
 
@@ -2025,7 +1900,6 @@ static void zswap_frontswap_init(unsigned int type)
 		return;
 	tree->rbroot = RB_ROOT;
 	spin_lock_init(&tree->lock);
-	xa_init(&tree->ghosts);
 	WRITE_ONCE(zswap_trees[type], tree);
 }
 
@@ -2034,7 +1908,6 @@ static const struct frontswap_ops zswap_frontswap_ops = {
 	.load = zswap_frontswap_load,
 	.invalidate_page = zswap_frontswap_invalidate_page,
 	.invalidate_area = zswap_frontswap_invalidate_area,
-	.load_miss = zswap_frontswap_load_miss,
 	.init = zswap_frontswap_init
 };
 
@@ -2109,7 +1982,6 @@ static int __init zswap_debugfs_init(void)
 			   &zswap_writeback_throttled);
 	debugfs_create_atomic_t("writeback_credit", 0444, root,
 				&zswap_wb_credit);
-	debugfs_create_u64("ghost_hits", 0444, root, &zswap_ghost_hits);
 	return 0;
 }
 #else

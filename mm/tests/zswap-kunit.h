@@ -1349,7 +1349,7 @@ static void zswap_test_decompress_fail(struct kunit *test)
 
 /*
  * 11. Writeback credit.  Hits outside the LRU's tail earn credit, hits in
- * it lose ZSWAP_WB_TAIL, both within bounds; the shrink worker
+ * it lose ZSWAP_WB_TAIL - 1, both within bounds; the shrink worker
  * writes back one entry per unit of credit and is not even queued
  * without any, so that a full pool then refuses stores as 6.1's does.
  */
@@ -1366,7 +1366,7 @@ static void zswap_test_wb_credit(struct kunit *test)
 	struct page *page = zt_alloc_page(test);
 	u64 written = zswap_written_back_pages;
 	u64 throttled = zswap_writeback_throttled;
-	int i, tail_cost = ZSWAP_WB_TAIL;
+	int i, tail_cost = ZSWAP_WB_TAIL - 1;
 	struct zswap_pool *pool;
 
 	pool = zswap_pool_current_get();
@@ -1468,117 +1468,6 @@ static void zswap_test_wb_credit(struct kunit *test)
 	__free_page(page);
 }
 
-/*
- * 12. Ghosts.  A store that a full pool refuses leaves a ghost, and
- * reading that slot from the swap device within the last tail-size
- * refusals earns one writeback, once, or tail / ZSWAP_GHOSTS when the
- * tail is larger than the ghosts kept.  An older ghost, a slot that was
- * never refused and a slot stored since earn nothing, and no more than
- * ZSWAP_GHOSTS ghosts are kept.
- */
-static unsigned long zt_ghosts(void)
-{
-	struct zswap_tree *tree = zswap_trees[ZT_TYPE];
-	unsigned long idx, n = 0;
-	void *ghost;
-
-	xa_for_each(&tree->ghosts, idx, ghost)
-		n++;
-	return n;
-}
-
-static void zt_set_nr_lru(struct zswap_pool *pool, unsigned long nr)
-{
-	spin_lock(&pool->lru_lock);
-	WRITE_ONCE(pool->nr_lru, nr);
-	spin_unlock(&pool->lru_lock);
-}
-
-static void zswap_test_wb_ghosts(struct kunit *test)
-{
-	struct zswap_tree *tree = zswap_trees[ZT_TYPE];
-	struct page *page = zt_alloc_page(test);
-	u64 hits = zswap_ghost_hits;
-	struct zswap_pool *pool;
-	unsigned long nr_lru;
-	int i;
-
-	pool = zswap_pool_current_get();
-	KUNIT_ASSERT_NOT_NULL(test, pool);
-	/* 32 entries: a tail of four, so a ghost lasts four refusals */
-	for (i = 0; i < 32; i++)
-		KUNIT_ASSERT_EQ(test, zt_store_text(page, 100 + i, i), 0);
-	nr_lru = zswap_current_nr_lru();
-	KUNIT_ASSERT_EQ(test, nr_lru, 32UL);
-	KUNIT_ASSERT_EQ(test, zt_ghosts(), 0UL);
-
-	/* Full, and no credit to spend: every store is refused */
-	zswap_max_pool_percent = 0;
-	zswap_wb_refused = 0;
-	atomic_set(&zswap_wb_credit, -20);
-	KUNIT_EXPECT_EQ(test, zt_store_text(page, 200, 200), -ENOMEM);
-	KUNIT_EXPECT_EQ(test, zt_ghosts(), 1UL);
-	/* A slot that was never refused */
-	zswap_frontswap_load_miss(ZT_TYPE, 201);
-	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_wb_credit), -20);
-	/* The refused one, once */
-	zswap_frontswap_load_miss(ZT_TYPE, 200);
-	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_wb_credit), -19);
-	KUNIT_EXPECT_EQ(test, zswap_ghost_hits, hits + 1);
-	zswap_frontswap_load_miss(ZT_TYPE, 200);
-	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_wb_credit), -19);
-	KUNIT_EXPECT_EQ(test, zt_ghosts(), 0UL);
-
-	/* 300 is five refusals old when read, 301 four: only 301 counts */
-	for (i = 0; i < 5; i++)
-		KUNIT_EXPECT_EQ(test, zt_store_text(page, 300 + i, i), -ENOMEM);
-	zswap_frontswap_load_miss(ZT_TYPE, 300);
-	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_wb_credit), -19);
-	zswap_frontswap_load_miss(ZT_TYPE, 301);
-	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_wb_credit), -18);
-	KUNIT_EXPECT_EQ(test, zswap_ghost_hits, hits + 2);
-
-	/* A slot stored since it was refused holds new data: no ghost */
-	KUNIT_EXPECT_EQ(test, zt_store_text(page, 400, 400), -ENOMEM);
-	KUNIT_EXPECT_NOT_NULL(test, xa_load(&tree->ghosts, 400));
-	zswap_max_pool_percent = zt_saved.max_percent;
-	zswap_pool_reached_full = false;
-	KUNIT_EXPECT_EQ(test, zt_store_text(page, 400, 400), 0);
-	KUNIT_EXPECT_NULL(test, xa_load(&tree->ghosts, 400));
-	zswap_frontswap_invalidate_page(ZT_TYPE, 400);
-	zswap_frontswap_load_miss(ZT_TYPE, 400);
-	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_wb_credit), -18);
-
-	/* A tail larger than the ghosts kept: each hit counts for more */
-	zswap_max_pool_percent = 0;
-	zt_set_nr_lru(pool, 3 * ZSWAP_WB_TAIL * ZSWAP_GHOSTS);
-	KUNIT_EXPECT_EQ(test, zt_store_text(page, 500, 500), -ENOMEM);
-	zswap_frontswap_load_miss(ZT_TYPE, 500);
-	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_wb_credit), -15);
-	zt_set_nr_lru(pool, nr_lru);
-	KUNIT_EXPECT_EQ(test, zswap_ghost_hits, hits + 3);
-
-	/* Only the last ZSWAP_GHOSTS refusals keep their ghosts */
-	atomic_set(&zswap_wb_credit, -1000);
-	for (i = 0; i < ZSWAP_GHOSTS + 10; i++)
-		KUNIT_EXPECT_EQ(test, zt_store_text(page, 1000 + i, i),
-				-ENOMEM);
-	KUNIT_EXPECT_EQ(test, zt_ghosts(), (unsigned long)ZSWAP_GHOSTS);
-	KUNIT_EXPECT_NULL(test, xa_load(&tree->ghosts, 1009));
-	KUNIT_EXPECT_NOT_NULL(test, xa_load(&tree->ghosts, 1010));
-	KUNIT_EXPECT_NOT_NULL(test, xa_load(&tree->ghosts,
-					    1000 + ZSWAP_GHOSTS + 9));
-	flush_workqueue(shrink_wq);
-	KUNIT_EXPECT_EQ(test, zt_rec.nr, 0);
-
-	zswap_max_pool_percent = zt_saved.max_percent;
-	for (i = 0; i < 32; i++)
-		zswap_frontswap_invalidate_page(ZT_TYPE, 100 + i);
-	KUNIT_EXPECT_EQ(test, zt_lru_len(pool), 0UL);
-	zswap_pool_put(pool);
-	__free_page(page);
-}
-
 static struct kunit_case zswap_test_cases[] = {
 	KUNIT_CASE(zswap_test_lru_order),
 	KUNIT_CASE(zswap_test_writeback_invalidate_race),
@@ -1591,7 +1480,6 @@ static struct kunit_case zswap_test_cases[] = {
 	KUNIT_CASE(zswap_test_cpu_dead_lock_order),
 	KUNIT_CASE(zswap_test_decompress_fail),
 	KUNIT_CASE(zswap_test_wb_credit),
-	KUNIT_CASE(zswap_test_wb_ghosts),
 	{}
 };
 
