@@ -50,6 +50,8 @@
 #   NVME_READ_US, NVME_WRITE_US    modelled device 1 (80, 20) per 4 KiB
 #   CLOUD_READ_US, CLOUD_WRITE_US  modelled device 2 (500, 500) per 4 KiB
 #   BENCH_TIMEOUT    hard limit per guest in seconds (900)
+#   BENCH_B_APPEND   kernel parameters added to B's runs (and Boff's), to
+#                    measure a tunable, e.g. zswap.exclusive_loads=1
 . "$(dirname "$0")/common.sh"
 
 PAIRS=${BENCH_PAIRS:-}
@@ -257,6 +259,9 @@ for w in $WORKLOADS; do
 			C) kernel=$kc kind=shrink extra= ;;
 			esac
 			[ "$w" = W4 ] && [ "$side" = B ] && extra="zswap.exclusive_loads=1"
+			case $side in
+			B*) extra="${BENCH_B_APPEND:-} $extra" extra=${extra# } ;;
+			esac
 			while [ "$(jobs -rp | wc -l)" -ge "$BJOBS" ]; do
 				wait -n
 			done
