@@ -84,6 +84,29 @@ tier_frame()
 		fail "frame/deb-refuses-bad-config: got '$m1' and '$m2'"
 	fi
 	rm -rf "$out/fake-build"
+	# bench-bound.py: a pool big enough for every page RAM cannot hold
+	# serves nearly every read, a one-page pool nearly none; a result
+	# without a run of kernel A is an error.
+	local run='"side": "A", "seed": 1, "peak_same_filled_pages": 0, "modelled_nvme_s": 1.0,
+		"modelled_cloud_s": 2.0, "param_zpool": "zbud"'
+	cat > "$out/bound.json" <<-EOF
+	{"runs": [{"workload": "W2", "pswpin": 1000, $run,
+		   "prog": "zswap_bench -n W2 -c 4 -w 8 -p 3 -W 0 -r -x 0:0:100:0 -s 1",
+		   "peak_pool_total_size": 8388608, "peak_stored_pages": 2048},
+		  {"workload": "W6-99-zbud5", "pswpin": 1000, $run,
+		   "prog": "zswap_bench -n W6 -c 4 -w 8 -p 3 -W 0 -z 0.99 -x 0:0:100:0 -s 1",
+		   "peak_pool_total_size": 4096, "peak_stored_pages": 2}]}
+	EOF
+	m1=$(python3 "$ZS_BIN/bench-bound.py" "$out/bound.json" 2>&1); r1=$?
+	m2=$(echo '{"runs": []}' | python3 "$ZS_BIN/bench-bound.py" /dev/stdin 2>&1); r2=$?
+	if [ $r1 -eq 0 ] && [ $r2 -ne 0 ] && [[ $m2 == *"no run of kernel A"* ]] &&
+	   echo "$m1" | awk '$1 == "W2" { w2 = $6 } $1 == "W6-99-zbud5" { w6 = $6 }
+			     END { exit !(w2 != "" && w2 < 0.05 && w6 > 0.95) }'; then
+		echo "PASS frame/bench-bound" | record
+	else
+		fail "frame/bench-bound: got '$m1' and '$m2'"
+	fi
+	rm -f "$out/bound.json"
 }
 
 # checkpatch --strict on the series' own C files.
