@@ -854,8 +854,12 @@ static void zswap_acomp_ctx_unlock(struct crypto_acomp_ctx *ctx)
  * @handlep: where the zpool handle goes
  * @lenp:    where the compressed length goes
  *
- * Counts reject_compress_fail, reject_compress_poor and reject_alloc_fail
- * itself.
+ * The compressor gets a page's worth of room, as in 6.1: a result that
+ * does not fit is of no use, and the compressor may give up as soon as it
+ * knows.  Most then fail, so that an incompressible page counts in
+ * reject_compress_fail; one that overruns the room it was given instead
+ * counts in reject_compress_poor, as does a result too big for the zpool.
+ * Counts reject_alloc_fail too.
  *
  * Return: 0, -EINVAL when the compressor failed, -ENOSPC when the result
  * is not smaller than a page or does not fit a zpool object, or the
@@ -876,10 +880,10 @@ static int zswap_compress(struct zswap_pool *pool, struct page *page,
 
 	sg_init_table(&input, 1);
 	sg_set_page(&input, page, PAGE_SIZE, 0);
-	/* Some compressors overrun a page on incompressible data */
+	/* Two pages, for a compressor that overruns the room it is given */
 	sg_init_one(&output, ctx->buffer, PAGE_SIZE * 2);
 	acomp_request_set_params(ctx->req, &input, &output, PAGE_SIZE,
-				 PAGE_SIZE * 2);
+				 PAGE_SIZE);
 	/*
 	 * One request at a time per context, so wait for it right away;
 	 * parallelism comes from each CPU having its own context.
