@@ -14,7 +14,7 @@
  *   statistics and tunables
  *   data structures          entries, trees and pools
  *   pool list
- *   entries and trees        tree->lock, entry reference counts
+ *   entries and trees        the tree's xa_lock, entry reference counts
  *   LRU                      pool->lru_lock
  *   compression              per-CPU contexts and CPU hotplug
  *   pool life cycle          kref, RCU, release work
@@ -24,8 +24,8 @@
  *   debugfs
  *   init
  *
- * Lock order: zswap_tree.lock -> zswap_pool.lru_lock, and
- * zswap_tree.lock -> zswap_pools_lock (freeing an entry may drop the last
+ * Lock order: the tree lock (zswap_tree.xa's xa_lock) -> zswap_pool.lru_lock,
+ * and the tree lock -> zswap_pools_lock (freeing an entry may drop the last
  * reference of its pool).  The per-CPU compression mutex is never taken
  * with a spinlock held, and is taken in reclaim (a store), so nothing that
  * may take the crypto API's scomp_lock (allocating or freeing a transform)
@@ -50,7 +50,6 @@
 #include <linux/mutex.h>
 #include <linux/page-flags.h>
 #include <linux/pagemap.h>
-#include <linux/rbtree.h>
 #include <linux/rculist.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
@@ -60,6 +59,7 @@
 #include <linux/types.h>
 #include <linux/workqueue.h>
 #include <linux/writeback.h>
+#include <linux/xarray.h>
 #include <linux/zpool.h>
 #include <linux/zswap.h>
 #include <crypto/acompress.h>
@@ -240,7 +240,7 @@ struct crypto_acomp_ctx {
  * pool), hottest first.  @lru_clock ticks each time an entry goes to the
  * head, and the entry keeps the tick in its lru_stamp.  @lru, @nr_lru,
  * @lru_clock and the entries' lru links and stamps are guarded by
- * @lru_lock, which nests inside zswap_tree.lock; @nr_lru is also read
+ * @lru_lock, which nests inside the tree lock; @nr_lru is also read
  * locklessly, as a hint.  The only place
  * @lru_lock is taken without the tree lock is reclaim picking its victim,
  * which must then find the entry in the tree again before using it.
@@ -262,7 +262,6 @@ struct zswap_pool {
 
 /*
  * struct zswap_entry - one page held by zswap
- * @rbnode:   link in the tree of the page's swap type
  * @swpentry: the swap slot the page belongs to; reclaim reads it under the
  *            LRU lock alone, to find the tree and offset
  * @refcount: references: the tree holds one while the entry is in it, loads
@@ -278,7 +277,6 @@ struct zswap_pool {
  *            under pool->lru_lock
  */
 struct zswap_entry {
-	struct rb_node rbnode;
 	swp_entry_t swpentry;
 	int refcount;
 	unsigned int length;
@@ -292,18 +290,37 @@ struct zswap_entry {
 	unsigned int lru_stamp;
 };
 
+/* There is one per stored page: keep it to a cache line */
+static_assert(sizeof(struct zswap_entry) <= 64);
+
 /*
  * struct zswap_tree - the entries of one swap type, by offset
  *
- * @lock guards @rbroot and the refcount of every entry in the tree, and is
- * taken before any pool's lru_lock.
+ * @xa maps a swap offset to its entry.  Its xa_lock is "the tree lock": it
+ * guards the mapping and the refcount of every entry in the tree, and is
+ * taken before any pool's lru_lock.  An xarray rather than an rbtree keeps
+ * the entry at 64 bytes and a lookup at a few steps; its nodes cost about
+ * 9 bytes per entry where the offsets are dense, as swap allocates them.
  */
 struct zswap_tree {
-	struct rb_root rbroot;
-	spinlock_t lock; /* guards rbroot and entry refcounts */
+	struct xarray xa; /* its xa_lock guards the mapping and refcounts */
 };
 
 static struct zswap_tree *zswap_trees[MAX_SWAPFILES];
+
+static void zswap_tree_lock(struct zswap_tree *tree)
+	__acquires(&tree->xa.xa_lock)
+{
+	xa_lock(&tree->xa);
+}
+
+static void zswap_tree_unlock(struct zswap_tree *tree)
+	__releases(&tree->xa.xa_lock)
+{
+	xa_unlock(&tree->xa);
+}
+
+#define zswap_tree_assert_held(tree)	lockdep_assert_held(&(tree)->xa.xa_lock)
 
 /********************************************************************
  * pool list
@@ -397,6 +414,7 @@ static void (*zswap_kunit_ctx_gap)(struct crypto_acomp_ctx *ctx);
 /* Called by a context's teardown just before it frees the transform */
 static void (*zswap_kunit_ctx_free_gap)(struct crypto_acomp_ctx *ctx);
 static bool zswap_kunit_fail_entry_alloc;
+static bool zswap_kunit_fail_tree_alloc;
 static bool zswap_kunit_fail_zpool_alloc;
 static bool zswap_kunit_fail_compress;
 #define zswap_call_writeback(e, t)	READ_ONCE(zswap_writeback_fn)(e, t)
@@ -439,61 +457,16 @@ static struct zswap_entry *zswap_entry_alloc(gfp_t gfp)
 	entry->length = 0;
 	entry->pool = NULL;
 	entry->objcg = NULL;
-	RB_CLEAR_NODE(&entry->rbnode);
 	INIT_LIST_HEAD(&entry->lru);
 	return entry;
 }
 
-static struct zswap_entry *zswap_rb_search(struct rb_root *root,
-					   pgoff_t offset)
+/* The entry at @offset, if any; under the tree lock */
+static struct zswap_entry *zswap_tree_search(struct zswap_tree *tree,
+					     pgoff_t offset)
 {
-	struct rb_node *node = root->rb_node;
-
-	while (node) {
-		struct zswap_entry *entry =
-			rb_entry(node, struct zswap_entry, rbnode);
-		pgoff_t this = swp_offset(entry->swpentry);
-
-		if (offset < this)
-			node = node->rb_left;
-		else if (offset > this)
-			node = node->rb_right;
-		else
-			return entry;
-	}
-	return NULL;
-}
-
-/* Link @entry, or return the entry already holding its offset */
-static struct zswap_entry *zswap_rb_insert(struct rb_root *root,
-					   struct zswap_entry *entry)
-{
-	struct rb_node **link = &root->rb_node, *parent = NULL;
-	pgoff_t offset = swp_offset(entry->swpentry);
-
-	while (*link) {
-		struct zswap_entry *this;
-
-		parent = *link;
-		this = rb_entry(parent, struct zswap_entry, rbnode);
-		if (offset < swp_offset(this->swpentry))
-			link = &parent->rb_left;
-		else if (offset > swp_offset(this->swpentry))
-			link = &parent->rb_right;
-		else
-			return this;
-	}
-	rb_link_node(&entry->rbnode, parent, link);
-	rb_insert_color(&entry->rbnode, root);
-	return NULL;
-}
-
-static void zswap_rb_erase(struct rb_root *root, struct zswap_entry *entry)
-{
-	if (!RB_EMPTY_NODE(&entry->rbnode)) {
-		rb_erase(&entry->rbnode, root);
-		RB_CLEAR_NODE(&entry->rbnode);
-	}
+	zswap_tree_assert_held(tree);
+	return xa_load(&tree->xa, offset);
 }
 
 static void zswap_lru_del(struct zswap_entry *entry);
@@ -527,12 +500,11 @@ static void zswap_entry_get(struct zswap_entry *entry)
 /* Drop a reference; the entry may be freed, do not touch it afterwards */
 static void zswap_entry_put(struct zswap_tree *tree, struct zswap_entry *entry)
 {
-	lockdep_assert_held(&tree->lock);
+	zswap_tree_assert_held(tree);
 	WARN_ON_ONCE(entry->refcount <= 0);
-	if (--entry->refcount == 0) {
-		zswap_rb_erase(&tree->rbroot, entry);
+	/* The tree's reference went with the mapping: nothing maps it now */
+	if (--entry->refcount == 0)
 		zswap_free_entry(entry);
-	}
 }
 
 static struct zswap_entry *zswap_entry_find_get(struct zswap_tree *tree,
@@ -540,26 +512,33 @@ static struct zswap_entry *zswap_entry_find_get(struct zswap_tree *tree,
 {
 	struct zswap_entry *entry;
 
-	lockdep_assert_held(&tree->lock);
-	entry = zswap_rb_search(&tree->rbroot, offset);
+	entry = zswap_tree_search(tree, offset);
 	if (entry)
 		zswap_entry_get(entry);
 	return entry;
 }
 
 /*
- * Take @entry out of the tree and off its LRU and drop the tree's
- * reference.  Holders of other references still see a valid entry, which
- * is freed by the last of their puts.
+ * @entry no longer has a mapping in the tree: take it off its LRU and drop
+ * the tree's reference.  Holders of other references still see a valid
+ * entry, which is freed by the last of their puts.
  */
-static void zswap_invalidate_entry(struct zswap_tree *tree,
-				   struct zswap_entry *entry)
+static void zswap_entry_unmapped(struct zswap_tree *tree,
+				 struct zswap_entry *entry)
 {
-	lockdep_assert_held(&tree->lock);
-	zswap_rb_erase(&tree->rbroot, entry);
+	zswap_tree_assert_held(tree);
 	if (entry->length)
 		zswap_lru_del(entry);
 	zswap_entry_put(tree, entry);
+}
+
+/* Take @entry, which the tree maps, out of the tree, as above */
+static void zswap_invalidate_entry(struct zswap_tree *tree,
+				   struct zswap_entry *entry)
+{
+	zswap_tree_assert_held(tree);
+	WARN_ON_ONCE(__xa_erase(&tree->xa, swp_offset(entry->swpentry)) != entry);
+	zswap_entry_unmapped(tree, entry);
 }
 
 /********************************************************************
@@ -1224,13 +1203,13 @@ static int zswap_writeback_entry(struct zswap_entry *entry,
 	 * before that point shows in the tree: make sure it still maps the
 	 * slot to our entry, or the data is stale.
 	 */
-	spin_lock(&tree->lock);
-	if (zswap_rb_search(&tree->rbroot, swp_offset(swpentry)) != entry) {
-		spin_unlock(&tree->lock);
+	zswap_tree_lock(tree);
+	if (zswap_tree_search(tree, swp_offset(swpentry)) != entry) {
+		zswap_tree_unlock(tree);
 		ret = -EAGAIN;
 		goto abandon;
 	}
-	spin_unlock(&tree->lock);
+	zswap_tree_unlock(tree);
 
 	/*
 	 * Nothing is written unless the data decompressed: a page that
@@ -1287,7 +1266,7 @@ static int zswap_reclaim_entry(struct zswap_pool *pool)
 	struct swap_info_struct *si;
 	struct zswap_tree *tree;
 	swp_entry_t swpentry;
-	bool pinned;
+	bool pinned, stored;
 	int ret;
 
 	cookie = zswap_lru_take_coldest(pool, &swpentry);
@@ -1307,8 +1286,8 @@ static int zswap_reclaim_entry(struct zswap_pool *pool)
 		goto unpin_race;
 	}
 
-	spin_lock(&tree->lock);
-	entry = zswap_rb_search(&tree->rbroot, swp_offset(swpentry));
+	zswap_tree_lock(tree);
+	entry = zswap_tree_search(tree, swp_offset(swpentry));
 	/*
 	 * The address alone does not prove it is still our entry: it may
 	 * have been freed and its object reused for a new store at the same
@@ -1317,12 +1296,12 @@ static int zswap_reclaim_entry(struct zswap_pool *pool)
 	 */
 	if (entry != cookie || !entry->length || entry->pool != pool ||
 	    !list_empty(&entry->lru)) {
-		spin_unlock(&tree->lock);
+		zswap_tree_unlock(tree);
 		ret = -EAGAIN;
 		goto unpin_race;
 	}
 	zswap_entry_get(entry);
-	spin_unlock(&tree->lock);
+	zswap_tree_unlock(tree);
 
 	ret = zswap_call_writeback(entry, tree);
 	/* Lost to an invalidate or a new store once the page was locked */
@@ -1331,18 +1310,19 @@ static int zswap_reclaim_entry(struct zswap_pool *pool)
 	else if (ret)
 		zswap_reject_reclaim_fail++;
 
-	spin_lock(&tree->lock);
+	zswap_tree_lock(tree);
+	stored = zswap_tree_search(tree, swp_offset(swpentry)) == entry;
 	if (!ret) {
 		zswap_written_back_pages++;
 		/* Invalidated meanwhile? Then the tree's reference is gone */
-		if (zswap_rb_search(&tree->rbroot, swp_offset(swpentry)) == entry)
+		if (stored)
 			zswap_invalidate_entry(tree, entry);
-	} else if (ret != -EIO && !RB_EMPTY_NODE(&entry->rbnode)) {
+	} else if (ret != -EIO && stored) {
 		/* Still stored: retry it later, not next */
 		zswap_lru_add(entry);
 	}
 	zswap_entry_put(tree, entry);
-	spin_unlock(&tree->lock);
+	zswap_tree_unlock(tree);
 	zswap_swap_unpin(si);
 	return ret;
 
@@ -1743,14 +1723,24 @@ insert:
 	}
 	atomic_inc(&zswap_stored_pages);
 
-	spin_lock(&tree->lock);
-	while ((dup = zswap_rb_insert(&tree->rbroot, entry))) {
+	zswap_tree_lock(tree);
+	/* Drops the lock around allocating a node, if it needs one */
+	dup = zswap_kunit_fail(tree_alloc) ? XA_ERROR(-ENOMEM) :
+		__xa_store(&tree->xa, offset, entry, GFP_KERNEL);
+	if (xa_is_err(dup)) {
+		zswap_tree_unlock(tree);
+		zswap_reject_kmemcache_fail++;
+		/* Never visible: the entry is ours alone to free */
+		zswap_free_entry(entry);
+		return xa_err(dup);
+	}
+	if (dup) {
 		zswap_duplicate_entry++;
-		zswap_invalidate_entry(tree, dup);
+		zswap_entry_unmapped(tree, dup);
 	}
 	if (entry->length)
 		zswap_lru_add(entry);
-	spin_unlock(&tree->lock);
+	zswap_tree_unlock(tree);
 
 	zswap_update_total_size();
 	count_vm_event(ZSWPOUT);
@@ -1798,9 +1788,9 @@ static int zswap_load_page(unsigned int type, pgoff_t offset,
 	if (!tree)
 		return -ENOENT;
 
-	spin_lock(&tree->lock);
+	zswap_tree_lock(tree);
 	entry = zswap_entry_find_get(tree, offset);
-	spin_unlock(&tree->lock);
+	zswap_tree_unlock(tree);
 	if (!entry)
 		return -ENOENT;
 
@@ -1817,17 +1807,17 @@ static int zswap_load_page(unsigned int type, pgoff_t offset,
 	zswap_kunit_gap(load, swp_entry(type, offset));
 
 	drop = !ret && may_drop && READ_ONCE(zswap_exclusive_loads_enabled);
-	spin_lock(&tree->lock);
+	zswap_tree_lock(tree);
 	if (!ret && entry->length)
 		zswap_lru_hit(entry, !drop);
-	if (drop && zswap_rb_search(&tree->rbroot, offset) == entry) {
+	if (drop && zswap_tree_search(tree, offset) == entry) {
 		zswap_invalidate_entry(tree, entry);
 		zswap_exclusive_loads++;
 		*exclusive = true;
 	}
 	/* Last use of @entry: this put may free it */
 	zswap_entry_put(tree, entry);
-	spin_unlock(&tree->lock);
+	zswap_tree_unlock(tree);
 
 	return ret;
 }
@@ -1858,11 +1848,11 @@ static void zswap_frontswap_invalidate_page(unsigned int type, pgoff_t offset)
 
 	if (!tree)
 		return;
-	spin_lock(&tree->lock);
-	entry = zswap_rb_search(&tree->rbroot, offset);
+	zswap_tree_lock(tree);
+	entry = __xa_erase(&tree->xa, offset);
 	if (entry)
-		zswap_invalidate_entry(tree, entry);
-	spin_unlock(&tree->lock);
+		zswap_entry_unmapped(tree, entry);
+	zswap_tree_unlock(tree);
 }
 
 /*
@@ -1873,22 +1863,21 @@ static void zswap_frontswap_invalidate_page(unsigned int type, pgoff_t offset)
 static void zswap_frontswap_invalidate_area(unsigned int type)
 {
 	struct zswap_tree *tree = zswap_trees[type];
-	struct zswap_entry *entry, *next;
+	struct zswap_entry *entry;
+	unsigned long offset;
 
 	if (!tree)
 		return;
 
-	spin_lock(&tree->lock);
-	rbtree_postorder_for_each_entry_safe(entry, next, &tree->rbroot,
-					     rbnode) {
-		RB_CLEAR_NODE(&entry->rbnode);
-		if (entry->length)
-			zswap_lru_del(entry);
+	zswap_tree_lock(tree);
+	xa_for_each(&tree->xa, offset, entry) {
+		__xa_erase(&tree->xa, offset);
 		WARN_ON_ONCE(entry->refcount != 1);
-		zswap_entry_put(tree, entry);
+		zswap_entry_unmapped(tree, entry);
 	}
-	tree->rbroot = RB_ROOT;
-	spin_unlock(&tree->lock);
+	zswap_tree_unlock(tree);
+	/* Empty by now: frees nothing, but says that the tree is done */
+	xa_destroy(&tree->xa);
 
 	WRITE_ONCE(zswap_trees[type], NULL);
 	kfree(tree);
@@ -1902,8 +1891,7 @@ static void zswap_frontswap_init(unsigned int type)
 	tree = kzalloc(sizeof(*tree), GFP_KERNEL);
 	if (!tree)
 		return;
-	tree->rbroot = RB_ROOT;
-	spin_lock_init(&tree->lock);
+	xa_init(&tree->xa);
 	WRITE_ONCE(zswap_trees[type], tree);
 }
 

@@ -199,6 +199,7 @@ static void zt_exit(struct kunit *test)
 	zswap_kunit_ctx_gap = NULL;
 	zswap_kunit_ctx_free_gap = NULL;
 	zswap_kunit_fail_entry_alloc = false;
+	zswap_kunit_fail_tree_alloc = false;
 	zswap_kunit_fail_zpool_alloc = false;
 	zswap_kunit_fail_compress = false;
 	WRITE_ONCE(zswap_writeback_fn, zswap_writeback_entry);
@@ -286,8 +287,8 @@ static void zt_reuse_in_gap(swp_entry_t swpentry)
 	struct zswap_entry *entry;
 	unsigned long handle = 0;
 
-	spin_lock(&tree->lock);
-	entry = zswap_rb_search(&tree->rbroot, swp_offset(swpentry));
+	zswap_tree_lock(tree);
+	entry = zswap_tree_search(tree, swp_offset(swpentry));
 	if (entry && entry->length) {
 		pool = entry->pool;
 		handle = entry->handle;
@@ -296,7 +297,7 @@ static void zt_reuse_in_gap(swp_entry_t swpentry)
 		entry->value = 0x5a5a5a5a5a5a5a5aUL;
 		atomic_inc(&zswap_same_filled_pages);
 	}
-	spin_unlock(&tree->lock);
+	zswap_tree_unlock(tree);
 	if (pool) {
 		zpool_free(pool->zpool, handle);
 		zswap_pool_put(pool);
@@ -738,6 +739,7 @@ static void zswap_test_duplicate_store(struct kunit *test)
 	struct page *page = zt_alloc_page(test);
 	u64 dups = zswap_duplicate_entry;
 	unsigned long *p;
+	u64 n, size;
 	bool excl;
 
 	KUNIT_ASSERT_EQ(test, zt_store_text(page, 10, 1), 0);
@@ -777,6 +779,26 @@ static void zswap_test_duplicate_store(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, zswap_duplicate_entry, dups + 3);
 	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_stored_pages), 1);
 	KUNIT_EXPECT_EQ(test, zt_lru_count(), 1UL);
+	clear_highpage(page);
+	KUNIT_EXPECT_EQ(test, zswap_load_page(ZT_TYPE, 11, page, false, &excl), 0);
+	KUNIT_EXPECT_TRUE(test, zt_check_text(page, 5));
+
+	/*
+	 * The tree could not take the new entry (an xarray node failed to
+	 * allocate): the store fails and undoes all it did, and the older
+	 * copy stays mapped, on the LRU, for frontswap to invalidate.
+	 */
+	dups = zswap_duplicate_entry;
+	n = zswap_reject_kmemcache_fail;
+	size = zswap_pool_total_size;
+	zswap_kunit_fail_tree_alloc = true;
+	KUNIT_EXPECT_EQ(test, zt_store_text(page, 11, 6), -ENOMEM);
+	zswap_kunit_fail_tree_alloc = false;
+	KUNIT_EXPECT_EQ(test, zswap_reject_kmemcache_fail, n + 1);
+	KUNIT_EXPECT_EQ(test, zswap_duplicate_entry, dups);
+	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_stored_pages), 1);
+	KUNIT_EXPECT_EQ(test, zt_lru_count(), 1UL);
+	KUNIT_EXPECT_EQ(test, zswap_pool_total_size, size);
 	clear_highpage(page);
 	KUNIT_EXPECT_EQ(test, zswap_load_page(ZT_TYPE, 11, page, false, &excl), 0);
 	KUNIT_EXPECT_TRUE(test, zt_check_text(page, 5));
@@ -1264,9 +1286,9 @@ static bool zt_corrupt(pgoff_t offset)
 	struct zswap_entry *entry;
 	u8 *dst;
 
-	spin_lock(&tree->lock);
+	zswap_tree_lock(tree);
 	entry = zswap_entry_find_get(tree, offset);
-	spin_unlock(&tree->lock);
+	zswap_tree_unlock(tree);
 	if (!entry)
 		return false;
 	if (entry->length) {
@@ -1275,9 +1297,9 @@ static bool zt_corrupt(pgoff_t offset)
 		memset(dst, 0xff, entry->length);
 		zpool_unmap_handle(entry->pool->zpool, entry->handle);
 	}
-	spin_lock(&tree->lock);
+	zswap_tree_lock(tree);
 	zswap_entry_put(tree, entry);
-	spin_unlock(&tree->lock);
+	zswap_tree_unlock(tree);
 	return true;
 }
 
