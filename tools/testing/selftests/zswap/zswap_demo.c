@@ -145,8 +145,9 @@ int main(int argc, char **argv)
 	printf("pool limit hit               %lld\n", zw_stat("pool_limit_hit"));
 	printf("rejects                      reclaim_fail %lld, alloc_fail %lld, ",
 	       zw_stat("reject_reclaim_fail"), zw_stat("reject_alloc_fail"));
-	printf("kmemcache_fail %lld, compress_poor %lld\n",
-	       zw_stat("reject_kmemcache_fail"), zw_stat("reject_compress_poor"));
+	printf("kmemcache_fail %lld, compress_poor %lld, compress_fail %lld\n",
+	       zw_stat("reject_kmemcache_fail"), zw_stat("reject_compress_poor"),
+	       zw_stat("reject_compress_fail"));
 	printf("checksum mismatches          %lld of %zu pages\n", mismatches, r.pages);
 	printf("parameters in force:\n");
 	print_params();

@@ -485,7 +485,7 @@ static const char * const zw_debugfs_counters[] = {
 	"reject_alloc_fail", "reject_kmemcache_fail", "reject_compress_poor",
 	"duplicate_entry",
 	/* the series only */
-	"exclusive_loads", "writeback_race_skipped", "writeback_throttled",
+	"reject_compress_fail", "exclusive_loads", "writeback_race_skipped", "writeback_throttled",
 };
 
 #define ZW_NR_VM	ARRAY_SIZE(zw_vm_counters)

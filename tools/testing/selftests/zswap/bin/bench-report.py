@@ -56,6 +56,8 @@ for r in runs:
     r['guest_s'] = r['busy_ns'] / 1e9
     r['elapsed_s'] = r['guest_ns'] / 1e9
     r['sys_s'] = r['sys_ticks'] / r['clk_tck']
+    if 'sample_ns' in r:
+        r['sample_s'] = r['sample_ns'] / 1e9
     for dev, (rd, wr) in lat.items():
         r['modelled_%s_s' % dev] = r['guest_s'] + (r['pswpin'] * rd + r['pswpout'] * wr) / 1e6
     pool_pages = r['final_pool_total_size'] / 4096
@@ -206,10 +208,10 @@ for w in workloads:
                     'max density %.3f <= 2: %s' % (top, 'met' if top <= 2 else 'NOT met'))
         summary.append(row)
 
-counters = ['guest_s', 'elapsed_s', 'sys_s', 'zswpout', 'zswpin', 'pswpout', 'pswpin',
+counters = ['guest_s', 'elapsed_s', 'sys_s', 'sample_s', 'zswpout', 'zswpin', 'pswpout', 'pswpin',
             'hit_ratio', 'written_back_pages', 'pool_limit_hit', 'reject_reclaim_fail',
             'reject_alloc_fail', 'reject_kmemcache_fail', 'reject_compress_poor',
-            'exclusive_loads', 'writeback_throttled', 'peak_pool_total_size', 'final_pool_total_size',
+            'reject_compress_fail', 'exclusive_loads', 'writeback_throttled', 'peak_pool_total_size', 'final_pool_total_size',
             'phase_mean_pool_total_size', 'phase_mean_stored_pages',
             'phase_mean_resident_pages', 'end_resident_pages', 'exclusive_bound',
             'peak_stored_pages', 'final_stored_pages', 'density', 'pgmajfault', 'swap_ra',
