@@ -52,6 +52,12 @@
 #   BENCH_TIMEOUT    hard limit per guest in seconds (900)
 #   BENCH_B_APPEND   kernel parameters added to B's runs (and Boff's), to
 #                    measure a tunable, e.g. zswap.exclusive_loads=1
+#   BENCH_PROFILE    1: count each guest's instructions per kernel function
+#                    (insn-profile.c, a QEMU plugin; the guests run the
+#                    same instructions, only slower) and write, for each
+#                    workload's first pair, bench-profile.py's comparison
+#                    of B with A and of B with C to profile-W-B-A.txt and
+#                    profile-W-B-C.txt in $BUILD/bench/
 . "$(dirname "$0")/common.sh"
 
 PAIRS=${BENCH_PAIRS:-}
@@ -66,6 +72,7 @@ NVME_WRITE_US=${NVME_WRITE_US:-20}
 CLOUD_READ_US=${CLOUD_READ_US:-500}
 CLOUD_WRITE_US=${CLOUD_WRITE_US:-500}
 TIMEOUT=${BENCH_TIMEOUT:-900}
+PROFILE=${BENCH_PROFILE:-}
 DISK=${BENCH_DISK:-pmem}
 ncpu=$(nproc)
 BJOBS=${BENCH_JOBS:-$((ncpu < 2 ? ncpu : 2))}
@@ -83,6 +90,10 @@ esac
 [ "$BJOBS" -ge 1 ] || zs_die "BENCH_JOBS must be at least 1"
 [ "$MEM" -ge 64 ] || zs_die "BENCH_MEM must be at least 64 (MiB)"
 [ "$SCALE" -ge 1 ] || zs_die "BENCH_SCALE must be at least 1"
+case $PROFILE in
+''|0|1) ;;
+*) zs_die "BENCH_PROFILE is 1 or empty, not '$PROFILE'" ;;
+esac
 
 want_a= want_b= want_c=
 for k in $KERNELS; do
@@ -197,6 +208,13 @@ t_built=$(date +%s)
 
 out=$BUILD/bench
 mkdir -p "$out" || zs_die "cannot create $out"
+plugin=
+if [ "$PROFILE" = 1 ]; then
+	plugin=$out/insn-profile.so
+	gcc -O2 -Wall -shared -fPIC -o "$plugin" "$ZS_BIN/insn-profile.c" ||
+		zs_die "cannot build the QEMU plugin $ZS_BIN/insn-profile.c"
+fi
+rm -f "$out"/profile-*.txt
 [ -f "$out/results.json" ] && mv "$out/results.json" "$out/results.prev.json"
 runs=$out/runs.txt
 rm -rf "$out/runs.d"
@@ -210,11 +228,13 @@ run_one()
 	local name=bench-$w-$pair$side append line rc secs fails vmdir key
 
 	append="$common zswap.zpool=$zpool zswap.max_pool_percent=$mpp $extra"
+	vmdir=$BUILD/vm/$name
 	"$ZS_BIN/vm.sh" --kernel "$kernel" --name "$name" --icount --mem "${MEM}M" \
 		--swap "$swap" --swap-dev "$DISK" --append "$append" --run "$prog+-s+$seed" \
-		--timeout "$TIMEOUT" --initrd "$initrd" >/dev/null 2>"$BUILD/vm-$name.err"
+		--timeout "$TIMEOUT" --initrd "$initrd" \
+		${plugin:+--plugin "$plugin,out=$vmdir/profile"} \
+		>/dev/null 2>"$BUILD/vm-$name.err"
 	rc=$?
-	vmdir=$BUILD/vm/$name
 	mv "$BUILD/vm-$name.err" "$vmdir/vm.err" 2>/dev/null
 	line=$(grep -a '^bench-result: ' "$vmdir/output.log" | tail -1 | tr -d '\r')
 	if [ $rc -ne 0 ] || [ -z "$line" ]; then
@@ -273,6 +293,21 @@ for w in $WORKLOADS; do
 done
 wait
 cat "$out"/runs.d/* > "$runs" 2>/dev/null
+if [ "$PROFILE" = 1 ]; then
+	for w in $WORKLOADS; do
+		for k in a c; do
+			eval "img=\$k$k"
+			p=$BUILD/vm/bench-$w-1${k^^}/profile
+			q=$BUILD/vm/bench-$w-1B/profile
+			[ -n "$img" ] && [ -n "$kb" ] && [ -f "$p" ] && [ -f "$q" ] || continue
+			map=${img%/arch/x86/boot/bzImage}/System.map
+			bmap=${kb%/arch/x86/boot/bzImage}/System.map
+			python3 "$ZS_BIN/bench-profile.py" "$map" "$p" "$bmap" "$q" \
+				> "$out/profile-$w-B-${k^^}.txt" &&
+				zs_log "profile: $out/profile-$w-B-${k^^}.txt"
+		done
+	done
+fi
 nfail=$(grep -c ' failed=1' "$runs")
 t_end=$(date +%s)
 

@@ -107,6 +107,28 @@ tier_frame()
 		fail "frame/bench-bound: got '$m1' and '$m2'"
 	fi
 	rm -f "$out/bound.json"
+	# The profiler: the QEMU plugin builds, bench.sh refuses a bad
+	# BENCH_PROFILE, and bench-profile.py gives each block's count to the
+	# function whose range holds it, user space apart.
+	printf '%s\n' 'ffffffff81000000 T f1' 'ffffffff81000100 t f2' > "$out/prof.map"
+	printf '%s\n' 'user 10' 'ffffffff81000000 100' 'ffffffff81000050 5' > "$out/prof.1"
+	printf '%s\n' 'user 10' 'ffffffff81000000 100' 'ffffffff81000120 40' > "$out/prof.2"
+	m1=$(python3 "$ZS_BIN/bench-profile.py" -n 2 "$out/prof.map" "$out/prof.1" \
+		"$out/prof.map" "$out/prof.2" 2>&1); r1=$?
+	m2=$(BENCH_PROFILE=yes BUILD=$out/fake-build "$ZS_BIN/bench.sh" 2>&1); r2=$?
+	m3=$(gcc -O2 -Wall -Werror -shared -fPIC -o "$out/insn-profile.so" \
+		"$ZS_BIN/insn-profile.c" 2>&1); r3=$?
+	if [ $r1 -eq 0 ] && [[ $m1 == *"115 / 150, difference +35"* ]] &&
+	   echo "$m1" | awk '$1 == "f2" { f2 = $2 " " $3 " " $4 }
+			     $1 == "f1" { f1 = $2 " " $3 " " $4 }
+			     END { exit !(f2 == "0 40 +40" && f1 == "105 100 -5") }' &&
+	   [ $r2 -ne 0 ] && [[ $m2 == *"BENCH_PROFILE is 1 or empty, not 'yes'"* ]] &&
+	   [ $r3 -eq 0 ] && [ ! -e "$out/fake-build" ]; then
+		echo "PASS frame/bench-profile" | record
+	else
+		fail "frame/bench-profile: got '$m1', '$m2' and '$m3'"
+	fi
+	rm -rf "$out"/prof.* "$out/insn-profile.so" "$out/fake-build"
 }
 
 # checkpatch --strict on the series' own C files.

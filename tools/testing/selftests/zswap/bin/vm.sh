@@ -38,12 +38,15 @@
 #                     for benchmarks
 #   --live            echo the programs' output while the guest runs
 #   --initrd CPIO     use this initramfs instead of building one
+#   --plugin SO,ARGS  load a QEMU TCG plugin (-plugin SO,ARGS), such as
+#                     insn-profile.so for bench.sh's BENCH_PROFILE
 # The guest's own measure of its speed ("zswaptest: slowness S", see
 # init.sh) is kept in $BUILD/vm/NAME/slowness.
 # Exit status: 0 when the run passed.
 . "$(dirname "$0")/common.sh"
 
 kernel= name=run run= append= smp=2 mem=256M swap=1024 timeout=900 icount= live= initrd=
+plugin=
 swap_dev=virtio slowness=${ZSWAP_SLOWNESS:-100}
 boot_timeout=240
 while [ $# -gt 0 ]; do
@@ -62,6 +65,7 @@ while [ $# -gt 0 ]; do
 	--icount) icount=1 ;;
 	--live) live=1 ;;
 	--initrd) initrd=$2; shift ;;
+	--plugin) plugin=$2; shift ;;
 	*) zs_die "vm.sh: unknown option '$1'" ;;
 	esac
 	shift
@@ -106,6 +110,7 @@ elif [ "$slowness" -gt 100 ]; then
 	append="$append sysctl.kernel.hung_task_timeout_secs=$((60 * slowness / 100))"
 fi
 qemu+=(-smp "$smp")
+[ -n "$plugin" ] && qemu+=(-plugin "$plugin")
 if [ "$swap_dev" = pmem ]; then
 	# RAM above --mem becomes pmem0; the kernel never sees it as RAM.
 	qemu+=(-m "$((mem_mib + swap))M")
