@@ -569,32 +569,66 @@ static void zswap_invalidate_entry(struct zswap_tree *tree,
  * credit the pool behaves as 6.1's: stores are refused until it has
  * drained below the accept threshold, and the worker is not queued.  A
  * pool full of pages nobody reads gets no hits and so no evidence either
- * way: every ZSWAP_WB_EXPLORE-th store it refuses earns one writeback,
- * which lets new pages in to show whether they are used, at a cost
- * bounded by a small share of the refused stores.  The credit is bounded
- * both ways, by an eighth of the pool's entries or ZSWAP_WB_CREDIT_MIN,
- * so that it follows a change of workload.  It is updated without a lock
- * and may overshoot its bounds by a few.
+ * way: it explores.  After ZSWAP_WB_EXPLORE stores refused in a row, one
+ * writeback is granted, which lets new pages in to show whether they are
+ * used.  While no load hits any pool and the credit is not negative,
+ * exploring has shown nothing, and each exploration doubles the refusals
+ * the next one waits for, up to ZSWAP_WB_EXPLORE <<
+ * ZSWAP_WB_EXPLORE_MAX_SHIFT; the first hit brings the wait back to
+ * ZSWAP_WB_EXPLORE.  A negative credit keeps the wait there too: each
+ * exploration also wears a unit of it away, so that a pool that one phase
+ * of tail hits left in debt does not stay frozen after that phase.  The
+ * cost is so bounded by a small share of the refused stores, and by a far
+ * smaller one while nobody reads the pool.  The credit is bounded both
+ * ways, by an eighth of the pool's entries or ZSWAP_WB_CREDIT_MIN, so that
+ * it follows a change of workload.  It, and the exploration's state, are
+ * updated without a lock, and the credit may overshoot its bounds by a
+ * few.
  ********************************************************************/
 
-#define ZSWAP_WB_TAIL		8
-#define ZSWAP_WB_CREDIT_MIN	64
-#define ZSWAP_WB_EXPLORE	256
+#define ZSWAP_WB_TAIL			8
+#define ZSWAP_WB_CREDIT_MIN		64
+#define ZSWAP_WB_EXPLORE		256
+#define ZSWAP_WB_EXPLORE_MAX_SHIFT	4
 
 static atomic_t zswap_wb_credit = ATOMIC_INIT(0);
-/* Stores refused while full, for ZSWAP_WB_EXPLORE; racy, which is fine */
+/*
+ * The exploration: stores refused since the last one, how far it has
+ * backed off (it waits ZSWAP_WB_EXPLORE << shift refusals), and whether a
+ * load has hit a pool since.  Racy, which is fine: a lost update only
+ * moves one exploration.
+ */
 static unsigned int zswap_wb_refused;
+static unsigned int zswap_wb_explore_shift;
+static bool zswap_wb_explore_hit;
 
 static bool zswap_wb_credit_available(void)
 {
 	return atomic_read(&zswap_wb_credit) > 0;
 }
 
-/* A full pool refused a store */
+/*
+ * A full pool refused a store: explore once enough have been refused in a
+ * row, and wait twice as long for the next exploration unless a load has
+ * hit a pool meanwhile or the credit is negative.
+ */
 static void zswap_wb_credit_refused(void)
 {
-	if (!(++zswap_wb_refused % ZSWAP_WB_EXPLORE) &&
-	    atomic_read(&zswap_wb_credit) < ZSWAP_WB_CREDIT_MIN)
+	unsigned int shift = READ_ONCE(zswap_wb_explore_shift);
+	bool hit = READ_ONCE(zswap_wb_explore_hit) ||
+		   atomic_read(&zswap_wb_credit) < 0;
+
+	if (++zswap_wb_refused < ZSWAP_WB_EXPLORE << (hit ? 0 : shift))
+		return;
+	zswap_wb_refused = 0;
+	if (hit) {
+		WRITE_ONCE(zswap_wb_explore_hit, false);
+		shift = 0;
+	} else if (shift < ZSWAP_WB_EXPLORE_MAX_SHIFT) {
+		shift++;
+	}
+	WRITE_ONCE(zswap_wb_explore_shift, shift);
+	if (atomic_read(&zswap_wb_credit) < ZSWAP_WB_CREDIT_MIN)
 		atomic_inc(&zswap_wb_credit);
 }
 
@@ -607,6 +641,8 @@ static void zswap_wb_credit_hit(struct zswap_pool *pool,
 	unsigned long tail = pool->nr_lru / ZSWAP_WB_TAIL;
 
 	lockdep_assert_held(&pool->lru_lock);
+	if (!READ_ONCE(zswap_wb_explore_hit))
+		WRITE_ONCE(zswap_wb_explore_hit, true);
 	if (pool->lru_clock - entry->lru_stamp < pool->nr_lru - tail) {
 		if (credit < bound)
 			atomic_inc(&zswap_wb_credit);

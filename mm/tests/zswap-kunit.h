@@ -39,6 +39,8 @@ static struct {
 	unsigned long taint;
 	int debug_locks;
 	int credit;
+	unsigned int refused, explore_shift;
+	bool explore_hit;
 } zt_saved;
 
 /* Handshake with the blocking writeback seam of the pool test */
@@ -157,6 +159,9 @@ static int zt_init(struct kunit *test)
 	zt_saved.taint = get_taint();
 	zt_saved.debug_locks = READ_ONCE(debug_locks);
 	zt_saved.credit = atomic_read(&zswap_wb_credit);
+	zt_saved.refused = zswap_wb_refused;
+	zt_saved.explore_shift = zswap_wb_explore_shift;
+	zt_saved.explore_hit = zswap_wb_explore_hit;
 	if (zt_saved.taint & ZT_TAINTS)
 		kunit_info(test, "already tainted 0x%lx, reports may go unseen\n",
 			   zt_saved.taint);
@@ -166,6 +171,9 @@ static int zt_init(struct kunit *test)
 	init_completion(&zt_wb_gate);
 	zt_rec.nr = 0;
 	zt_rec.ret = 0;
+	zswap_wb_refused = 0;
+	zswap_wb_explore_shift = 0;
+	zswap_wb_explore_hit = false;
 
 	WRITE_ONCE(zswap_kunit_type, ZT_TYPE);
 	WRITE_ONCE(zswap_writeback_fn, zt_record_writeback);
@@ -213,6 +221,9 @@ static void zt_exit(struct kunit *test)
 	zswap_accept_thr_percent = zt_saved.accept_percent;
 	zswap_pool_reached_full = false;
 	atomic_set(&zswap_wb_credit, zt_saved.credit);
+	zswap_wb_refused = zt_saved.refused;
+	zswap_wb_explore_shift = zt_saved.explore_shift;
+	zswap_wb_explore_hit = zt_saved.explore_hit;
 }
 
 static struct page *zt_alloc_page(struct kunit *test)
@@ -1467,6 +1478,7 @@ static void zswap_test_wb_credit(struct kunit *test)
 	/* The ZSWAP_WB_EXPLORE-th refusal in a row earns one writeback */
 	zt_rec.nr = 0;
 	zswap_wb_refused = ZSWAP_WB_EXPLORE - 2;
+	zswap_wb_explore_shift = 0;
 	KUNIT_EXPECT_EQ(test, zt_store_text(page, 110, 110), -ENOMEM);
 	flush_workqueue(shrink_wq);
 	KUNIT_EXPECT_EQ(test, zt_rec.nr, 0);
@@ -1497,6 +1509,74 @@ static void zswap_test_wb_credit(struct kunit *test)
 	__free_page(page);
 }
 
+/*
+ * 12. Exploration.  A full pool that refuses stores and gets no hits
+ * grants one writeback after ZSWAP_WB_EXPLORE refusals, then, unless the
+ * credit is negative, waits twice as long each time, up to
+ * ZSWAP_WB_EXPLORE_MAX_SHIFT doublings.  A load that hits brings the wait
+ * back to ZSWAP_WB_EXPLORE at once, including the one under way.
+ */
+
+/* Refuse stores until one earns credit; returns how many it took */
+static unsigned int zt_refusals_to_credit(void)
+{
+	int credit = atomic_read(&zswap_wb_credit);
+	unsigned int n = 0;
+
+	do {
+		zswap_wb_credit_refused();
+		n++;
+	} while (atomic_read(&zswap_wb_credit) == credit &&
+		 n <= ZSWAP_WB_EXPLORE << (ZSWAP_WB_EXPLORE_MAX_SHIFT + 1));
+	return n;
+}
+
+static void zswap_test_wb_explore(struct kunit *test)
+{
+	struct page *page = zt_alloc_page(test);
+	unsigned int base = ZSWAP_WB_EXPLORE, max = ZSWAP_WB_EXPLORE_MAX_SHIFT;
+	unsigned int i, wait;
+
+	/* In debt: every exploration waits ZSWAP_WB_EXPLORE and repays one */
+	atomic_set(&zswap_wb_credit, -3);
+	KUNIT_ASSERT_EQ(test, zt_store_text(page, 100, 100), 0);
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_EQ(test, zt_refusals_to_credit(), base);
+	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_wb_credit), 0);
+	KUNIT_EXPECT_EQ(test, zswap_wb_explore_shift, 0U);
+
+	/* No hits: 256, 512, ... up to the cap, where it stays */
+	for (i = 0; i <= max + 1; i++) {
+		wait = base << min(i, max);
+		KUNIT_EXPECT_EQ_MSG(test, zt_refusals_to_credit(), wait,
+				    "exploration %u", i);
+	}
+	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_wb_credit), (int)i);
+	KUNIT_EXPECT_EQ(test, zswap_wb_explore_shift, max);
+
+	/* A miss, a load that finds nothing, is no hit */
+	KUNIT_EXPECT_EQ(test, zt_load(101, page, false), -ENOENT);
+	KUNIT_EXPECT_FALSE(test, zswap_wb_explore_hit);
+
+	/* A hit a thousand refusals into the longest wait ends it at once */
+	for (i = 0; i < 1000; i++)
+		zswap_wb_credit_refused();
+	KUNIT_EXPECT_EQ(test, zt_load(100, page, false), 0);
+	KUNIT_EXPECT_TRUE(test, zswap_wb_explore_hit);
+	KUNIT_EXPECT_EQ(test, zt_refusals_to_credit(), 1U);
+	KUNIT_EXPECT_FALSE(test, zswap_wb_explore_hit);
+	KUNIT_EXPECT_EQ(test, zswap_wb_explore_shift, 0U);
+
+	/* Hits keep the wait short; without them it backs off again */
+	KUNIT_EXPECT_EQ(test, zt_load(100, page, false), 0);
+	KUNIT_EXPECT_EQ(test, zt_refusals_to_credit(), base);
+	KUNIT_EXPECT_EQ(test, zt_refusals_to_credit(), base);
+	KUNIT_EXPECT_EQ(test, zt_refusals_to_credit(), 2 * base);
+
+	zswap_frontswap_invalidate_page(ZT_TYPE, 100);
+	__free_page(page);
+}
+
 static struct kunit_case zswap_test_cases[] = {
 	KUNIT_CASE(zswap_test_lru_order),
 	KUNIT_CASE(zswap_test_writeback_invalidate_race),
@@ -1509,6 +1589,7 @@ static struct kunit_case zswap_test_cases[] = {
 	KUNIT_CASE(zswap_test_cpu_dead_lock_order),
 	KUNIT_CASE(zswap_test_decompress_fail),
 	KUNIT_CASE(zswap_test_wb_credit),
+	KUNIT_CASE(zswap_test_wb_explore),
 	{}
 };
 
