@@ -283,9 +283,14 @@ git checkout -q zswap-series
 # Every patch passes the KUnit suites present after it (mm/tests/*.kunitconfig),
 # under the final tree's mm/tests/.kunitconfig less the options of suites not
 # there yet, so that one build directory serves every patch and kbuild only
-# rebuilds what a patch changed.  A patch that leaves the kernel code (all but
-# Documentation/, tools/ and MAINTAINERS) as an earlier run found it reuses
-# that run's verdict.  The checkout and its build directory sit side by side
+# rebuilds what a patch changed.  A patch reuses an earlier run's verdict if
+# it leaves the kernel code (all but Documentation/, tools/ and MAINTAINERS)
+# as that run found it, or if it runs the same suites and leaves every file
+# that their objects were compiled from (the object that includes
+# mm/tests/<suite>-kunit.h, its source and every header kbuild recorded in
+# its .cmd file) as they were: the suites then run the same code, and the
+# patch changed only code that they do not test.  So a zswap patch does not
+# rerun the zbud suite.  The checkout and its build directory sit side by side
 # under $BUILD/series-kunit as the kunit tier's do under $BUILD, so that
 # ccache (CCACHE_BASEDIR=$BUILD) sees the same relative paths and serves
 # every object that the series does not change from the kunit tier's build.
@@ -296,7 +301,33 @@ kobj=$BUILD/series-kunit/obj-$(basename "$ZS_TREE")-kunit
 mkdir -p "$kobj"
 [ -e "$ktree/.git" ] || "${base_git[@]}" worktree add -q --detach "$ktree" base ||
 	zs_die "cannot check out the base into $ktree"
-declare -A kunit_verdict=()
+declare -A kunit_verdict=() suite_deps=()
+# The files that the objects of suites $2 were compiled from, as commit $1
+# has them, with the suites' names: a verdict key.  Fails if a suite has not
+# been built yet.
+suite_key()
+{
+	local s deps=()
+
+	for s in $2; do
+		[ -n "${suite_deps[$s]:-}" ] || return 1
+		# shellcheck disable=SC2206
+		deps+=(${suite_deps[$s]})
+	done
+	{ echo "suites: $2"; git ls-tree "$1" -- "${deps[@]}"; } | sha1sum
+}
+# Record, after a build, what the object of each suite $1 was compiled from
+suite_record()
+{
+	local s cmd
+
+	for s in $1; do
+		cmd=$(grep -lF "mm/tests/$s-kunit.h" "$kobj"/mm/.*.o.cmd 2>/dev/null | head -1)
+		[ -n "$cmd" ] || continue
+		suite_deps[$s]=$(sed -n 's#^source_[^ ]* := ##p; s#^  \([^ ]*\).*#\1#p' "$cmd" |
+			sed -n "s#^\.\./$(basename "$ktree")/##p" | sort -u | tr '\n' ' ')
+	done
+}
 # The test command's kunit tier ran the final tree's suites just before
 # (ZS_KUNIT_TIER_PASSED=1): the newest patches, with the same kernel code,
 # take its verdict.
@@ -313,11 +344,19 @@ for c in $(git rev-list base..zswap-series); do
 	[ -n "$suites" ] || continue
 	name="kunit/$(git log -1 --format=%f "$c" | cut -c1-60)"
 	key=$(git ls-tree "$c" | grep -vwE 'Documentation|tools|MAINTAINERS' | sha1sum)
+	names=${suites//$'\n'/ }
+	skey=$(suite_key "$c" "$names") || skey=none
+	if [ -n "${kunit_verdict[$key]:-}" ]; then
+		why="kernel code as already run"
+	elif [ -n "${kunit_verdict[$skey]:-}" ]; then
+		why="the suites' code as already run"
+		key=$skey
+	fi
 	if [ -n "${kunit_verdict[$key]:-}" ]; then
 		if [ "${kunit_verdict[$key]}" = pass ]; then
-			pass "$name: $(echo $suites) (kernel code as already run)"
+			pass "$name: $(echo $suites) ($why)"
 		else
-			fail "$name: $(echo $suites) (kernel code as already run, which failed)"
+			fail "$name: $(echo $suites) ($why, which failed)"
 		fi
 		continue
 	fi
@@ -336,11 +375,15 @@ for c in $(git rev-list base..zswap-series); do
 	cases=$(grep -cE '^\[[0-9:]+\] \[PASSED\] ' "$kobj/kunit.log")
 	bad=$(grep -cE '^\[[0-9:]+\] \[(FAILED|CRASHED)\] ' "$kobj/kunit.log")
 	splat=$(grep -cE "$(paste -sd'|' "$ZS_BIN/splat-patterns")" "$kobj/test.log" 2>/dev/null)
+	suite_record "$suites"
+	skey=$(suite_key "$c" "$names") || skey=$key
 	if [ $rc -eq 0 ] && [ "$bad" -eq 0 ] && [ "${splat:-0}" -eq 0 ] && [ "$cases" -gt 0 ]; then
 		kunit_verdict[$key]=pass
+		kunit_verdict[$skey]=pass
 		pass "$name: $(echo $suites), $cases cases"
 	else
 		kunit_verdict[$key]=fail
+		kunit_verdict[$skey]=fail
 		fail "$name: $(echo $suites): kunit.py status $rc, $bad failed, ${splat:-0} splats"
 		cp "$kobj/kunit.log" "$out/kunit-$(git log -1 --format=%f "$c" | cut -c1-40).log"
 		grep -E '\[(FAILED|CRASHED)\]|ERROR' "$kobj/kunit.log" | head -10 >&2
