@@ -615,13 +615,13 @@ static bool zswap_wb_credit_available(void)
 static void zswap_wb_credit_refused(void)
 {
 	unsigned int shift = READ_ONCE(zswap_wb_explore_shift);
-	bool hit = READ_ONCE(zswap_wb_explore_hit) ||
-		   atomic_read(&zswap_wb_credit) < 0;
+	bool reset = READ_ONCE(zswap_wb_explore_hit) ||
+		     atomic_read(&zswap_wb_credit) < 0;
 
-	if (++zswap_wb_refused < ZSWAP_WB_EXPLORE << (hit ? 0 : shift))
+	if (++zswap_wb_refused < ZSWAP_WB_EXPLORE << (reset ? 0 : shift))
 		return;
 	zswap_wb_refused = 0;
-	if (hit) {
+	if (reset) {
 		WRITE_ONCE(zswap_wb_explore_hit, false);
 		shift = 0;
 	} else if (shift < ZSWAP_WB_EXPLORE_MAX_SHIFT) {
