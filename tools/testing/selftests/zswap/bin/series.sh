@@ -288,8 +288,9 @@ git checkout -q zswap-series
 # as that run found it, or if it runs the same suites and leaves every file
 # that their objects were compiled from (the object that includes
 # mm/tests/<suite>-kunit.h, its source and every header kbuild recorded in
-# its .cmd file) as they were: the suites then run the same code, and the
-# patch changed only code that they do not test.  So a zswap patch does not
+# its .cmd file) and every Kconfig and Makefile as they were: the suites
+# then run the same code, built with the same options, and the patch
+# changed only code that they do not test.  So a zswap patch does not
 # rerun the zbud suite.  The checkout and its build directory sit side by side
 # under $BUILD/series-kunit as the kunit tier's do under $BUILD, so that
 # ccache (CCACHE_BASEDIR=$BUILD) sees the same relative paths and serves
@@ -302,9 +303,10 @@ mkdir -p "$kobj"
 [ -e "$ktree/.git" ] || "${base_git[@]}" worktree add -q --detach "$ktree" base ||
 	zs_die "cannot check out the base into $ktree"
 declare -A kunit_verdict=() suite_deps=()
-# The files that the objects of suites $2 were compiled from, as commit $1
-# has them, with the suites' names: a verdict key.  Fails if a suite has not
-# been built yet.
+# The files that the objects of suites $2 were compiled from, and every
+# Kconfig and Makefile (which set the options they are built with), as
+# commit $1 has them, with the suites' names: a verdict key.  Fails if a
+# suite has not been built yet.
 suite_key()
 {
 	local s deps=()
@@ -314,7 +316,12 @@ suite_key()
 		# shellcheck disable=SC2206
 		deps+=(${suite_deps[$s]})
 	done
-	{ echo "suites: $2"; git ls-tree "$1" -- "${deps[@]}"; } | sha1sum
+	{
+		echo "suites: $2"
+		git ls-tree "$1" -- "${deps[@]}"
+		git ls-tree -r "$1" | grep -E $'\t(.*/)?(Kconfig|Makefile)[^/]*$' |
+			grep -vE $'\t(Documentation|tools)/'
+	} | sha1sum
 }
 # Record, after a build, what the object of each suite $1 was compiled from
 suite_record()
