@@ -353,6 +353,7 @@ for c in $(git rev-list base..zswap-series); do
 	key=$(git ls-tree "$c" | grep -vwE 'Documentation|tools|MAINTAINERS' | sha1sum)
 	names=${suites//$'\n'/ }
 	skey=$(suite_key "$c" "$names") || skey=none
+	why=
 	if [ -n "${kunit_verdict[$key]:-}" ]; then
 		why="kernel code as already run"
 	elif [ -n "${kunit_verdict[$skey]:-}" ]; then
@@ -382,15 +383,14 @@ for c in $(git rev-list base..zswap-series); do
 	cases=$(grep -cE '^\[[0-9:]+\] \[PASSED\] ' "$kobj/kunit.log")
 	bad=$(grep -cE '^\[[0-9:]+\] \[(FAILED|CRASHED)\] ' "$kobj/kunit.log")
 	splat=$(grep -cE "$(paste -sd'|' "$ZS_BIN/splat-patterns")" "$kobj/test.log" 2>/dev/null)
-	suite_record "$suites"
-	skey=$(suite_key "$c" "$names") || skey=$key
 	if [ $rc -eq 0 ] && [ "$bad" -eq 0 ] && [ "${splat:-0}" -eq 0 ] && [ "$cases" -gt 0 ]; then
+		# Only a build that passed has .cmd files that are this commit's
+		suite_record "$suites"
+		skey=$(suite_key "$c" "$names") && kunit_verdict[$skey]=pass
 		kunit_verdict[$key]=pass
-		kunit_verdict[$skey]=pass
 		pass "$name: $(echo $suites), $cases cases"
 	else
 		kunit_verdict[$key]=fail
-		kunit_verdict[$skey]=fail
 		fail "$name: $(echo $suites): kunit.py status $rc, $bad failed, ${splat:-0} splats"
 		cp "$kobj/kunit.log" "$out/kunit-$(git log -1 --format=%f "$c" | cut -c1-40).log"
 		grep -E '\[(FAILED|CRASHED)\]|ERROR' "$kobj/kunit.log" | head -10 >&2
