@@ -14,7 +14,7 @@
  *   statistics and tunables
  *   data structures          entries, trees and pools
  *   pool list
- *   entries and trees        the tree's xa_lock, entry reference counts
+ *   entries and trees        the tree lock, entry reference counts
  *   LRU                      pool->lru_lock
  *   compression              per-CPU contexts and CPU hotplug
  *   pool life cycle          kref, RCU, release work
@@ -24,7 +24,7 @@
  *   debugfs
  *   init
  *
- * Lock order: the tree lock (zswap_tree.xa's xa_lock) -> zswap_pool.lru_lock,
+ * Lock order: the tree lock (zswap_tree.lock) -> zswap_pool.lru_lock,
  * and the tree lock -> zswap_pools_lock (freeing an entry may drop the last
  * reference of its pool).  The per-CPU compression mutex is never taken
  * with a spinlock held, and is taken in reclaim (a store), so nothing that
@@ -59,7 +59,6 @@
 #include <linux/types.h>
 #include <linux/workqueue.h>
 #include <linux/writeback.h>
-#include <linux/xarray.h>
 #include <linux/zpool.h>
 #include <linux/zswap.h>
 #include <crypto/acompress.h>
@@ -293,34 +292,54 @@ struct zswap_entry {
 /* There is one per stored page: keep it to a cache line */
 static_assert(sizeof(struct zswap_entry) <= 64);
 
+/* A leaf of a tree maps this many consecutive swap offsets */
+#define ZSWAP_LEAF_SHIFT	6
+#define ZSWAP_LEAF_SLOTS	BIT(ZSWAP_LEAF_SHIFT)
+
+/*
+ * struct zswap_leaf - the entries of ZSWAP_LEAF_SLOTS consecutive offsets
+ * @entries: each offset's entry, or NULL
+ * @nr:      how many of @entries are set; the leaf goes when it reaches 0
+ */
+struct zswap_leaf {
+	struct zswap_entry *entries[ZSWAP_LEAF_SLOTS];
+	unsigned int nr;
+};
+
 /*
  * struct zswap_tree - the entries of one swap type, by offset
  *
- * @xa maps a swap offset to its entry.  Its xa_lock is "the tree lock": it
- * guards the mapping and the refcount of every entry in the tree, and is
- * taken before any pool's lru_lock.  An xarray rather than an rbtree keeps
- * the entry at 64 bytes and a lookup at a few steps; its nodes cost about
- * 9 bytes per entry where the offsets are dense, as swap allocates them.
+ * A table of two levels: @leaves holds a pointer per ZSWAP_LEAF_SLOTS
+ * offsets of the device, a bit per page as frontswap's own map, and a leaf
+ * is allocated with the first entry of its range and freed with the last.
+ * Swap hands out offsets in clusters, so the leaves are mostly full, about
+ * 8 bytes per entry, and a lookup is two loads: no link in the entry, and
+ * no walk of an index on the store and load paths.
+ *
+ * @lock is "the tree lock": it guards @leaves, every leaf and the refcount
+ * of every entry in the tree, and is taken before any pool's lru_lock.
  */
 struct zswap_tree {
-	struct xarray xa; /* its xa_lock guards the mapping and refcounts */
+	spinlock_t lock;		/* the tree lock, see above */
+	unsigned long max;		/* offsets 0 .. max - 1 */
+	struct zswap_leaf **leaves;	/* DIV_ROUND_UP(max, LEAF_SLOTS) */
 };
 
 static struct zswap_tree *zswap_trees[MAX_SWAPFILES];
 
 static void zswap_tree_lock(struct zswap_tree *tree)
-	__acquires(&tree->xa.xa_lock)
+	__acquires(&tree->lock)
 {
-	xa_lock(&tree->xa);
+	spin_lock(&tree->lock);
 }
 
 static void zswap_tree_unlock(struct zswap_tree *tree)
-	__releases(&tree->xa.xa_lock)
+	__releases(&tree->lock)
 {
-	xa_unlock(&tree->xa);
+	spin_unlock(&tree->lock);
 }
 
-#define zswap_tree_assert_held(tree)	lockdep_assert_held(&(tree)->xa.xa_lock)
+#define zswap_tree_assert_held(tree)	lockdep_assert_held(&(tree)->lock)
 
 /********************************************************************
  * pool list
@@ -443,6 +462,7 @@ static bool zswap_kunit_fail_compress;
  ********************************************************************/
 
 static struct kmem_cache *zswap_entry_cache;
+static struct kmem_cache *zswap_leaf_cache;
 
 static struct zswap_entry *zswap_entry_alloc(gfp_t gfp)
 {
@@ -465,8 +485,89 @@ static struct zswap_entry *zswap_entry_alloc(gfp_t gfp)
 static struct zswap_entry *zswap_tree_search(struct zswap_tree *tree,
 					     pgoff_t offset)
 {
+	struct zswap_leaf *leaf;
+
 	zswap_tree_assert_held(tree);
-	return xa_load(&tree->xa, offset);
+	if (offset >= tree->max)
+		return NULL;
+	leaf = tree->leaves[offset >> ZSWAP_LEAF_SHIFT];
+	return leaf ? leaf->entries[offset & (ZSWAP_LEAF_SLOTS - 1)] : NULL;
+}
+
+/**
+ * zswap_tree_insert() - map a swap offset to an entry
+ * @tree:   the tree, whose lock the caller holds
+ * @offset: the swap offset, below @tree->max
+ * @entry:  the new entry
+ * @dup:    set to the entry that @offset mapped before, or NULL
+ *
+ * Allocates the leaf of @offset if it has none, dropping the tree lock
+ * around the allocation: a store that replaces an older copy never does.
+ * The caller passes the tree's reference of *@dup on, or drops it.
+ *
+ * Return: 0, or -ENOMEM if the leaf could not be allocated, in which case
+ * nothing changed.
+ */
+static int zswap_tree_insert(struct zswap_tree *tree, pgoff_t offset,
+			     struct zswap_entry *entry,
+			     struct zswap_entry **dup)
+	__must_hold(&tree->lock)
+{
+	struct zswap_leaf **leafp = &tree->leaves[offset >> ZSWAP_LEAF_SHIFT];
+	struct zswap_entry **slot;
+	struct zswap_leaf *leaf;
+
+	zswap_tree_assert_held(tree);
+	if (!*leafp) {
+		zswap_tree_unlock(tree);
+		leaf = zswap_kunit_fail(tree_alloc) ? NULL :
+			kmem_cache_zalloc(zswap_leaf_cache, GFP_KERNEL);
+		zswap_tree_lock(tree);
+		if (!*leafp) {
+			if (!leaf)
+				return -ENOMEM;
+			*leafp = leaf;
+		} else if (leaf) {
+			/* Another store to the same range got there first */
+			kmem_cache_free(zswap_leaf_cache, leaf);
+		}
+	}
+	leaf = *leafp;
+	slot = &leaf->entries[offset & (ZSWAP_LEAF_SLOTS - 1)];
+	*dup = *slot;
+	if (!*dup)
+		leaf->nr++;
+	*slot = entry;
+	return 0;
+}
+
+/*
+ * Unmap @offset and return the entry it mapped, if any, with the tree's
+ * reference, which the caller passes on or drops; under the tree lock.
+ */
+static struct zswap_entry *zswap_tree_erase(struct zswap_tree *tree,
+					    pgoff_t offset)
+{
+	struct zswap_leaf **leafp, *leaf;
+	struct zswap_entry **slot, *entry;
+
+	zswap_tree_assert_held(tree);
+	if (offset >= tree->max)
+		return NULL;
+	leafp = &tree->leaves[offset >> ZSWAP_LEAF_SHIFT];
+	leaf = *leafp;
+	if (!leaf)
+		return NULL;
+	slot = &leaf->entries[offset & (ZSWAP_LEAF_SLOTS - 1)];
+	entry = *slot;
+	if (entry) {
+		*slot = NULL;
+		if (!--leaf->nr) {
+			*leafp = NULL;
+			kmem_cache_free(zswap_leaf_cache, leaf);
+		}
+	}
+	return entry;
 }
 
 static void zswap_lru_del(struct zswap_entry *entry);
@@ -537,7 +638,7 @@ static void zswap_invalidate_entry(struct zswap_tree *tree,
 				   struct zswap_entry *entry)
 {
 	zswap_tree_assert_held(tree);
-	WARN_ON_ONCE(__xa_erase(&tree->xa, swp_offset(entry->swpentry)) != entry);
+	WARN_ON_ONCE(zswap_tree_erase(tree, swp_offset(entry->swpentry)) != entry);
 	zswap_entry_unmapped(tree, entry);
 }
 
@@ -1691,6 +1792,8 @@ static int zswap_store_page(unsigned int type, pgoff_t offset,
 
 	if (!tree)
 		return -ENODEV;
+	if (offset >= tree->max)
+		return -EINVAL;
 	if (PageTransHuge(page))
 		return -EINVAL;
 	if (!READ_ONCE(zswap_enabled))
@@ -1760,15 +1863,13 @@ insert:
 	atomic_inc(&zswap_stored_pages);
 
 	zswap_tree_lock(tree);
-	/* Drops the lock around allocating a node, if it needs one */
-	dup = zswap_kunit_fail(tree_alloc) ? XA_ERROR(-ENOMEM) :
-		__xa_store(&tree->xa, offset, entry, GFP_KERNEL);
-	if (xa_is_err(dup)) {
+	ret = zswap_tree_insert(tree, offset, entry, &dup);
+	if (ret) {
 		zswap_tree_unlock(tree);
 		zswap_reject_kmemcache_fail++;
 		/* Never visible: the entry is ours alone to free */
 		zswap_free_entry(entry);
-		return xa_err(dup);
+		return ret;
 	}
 	if (dup) {
 		zswap_duplicate_entry++;
@@ -1885,7 +1986,7 @@ static void zswap_frontswap_invalidate_page(unsigned int type, pgoff_t offset)
 	if (!tree)
 		return;
 	zswap_tree_lock(tree);
-	entry = __xa_erase(&tree->xa, offset);
+	entry = zswap_tree_erase(tree, offset);
 	if (entry)
 		zswap_entry_unmapped(tree, entry);
 	zswap_tree_unlock(tree);
@@ -1900,35 +2001,65 @@ static void zswap_frontswap_invalidate_area(unsigned int type)
 {
 	struct zswap_tree *tree = zswap_trees[type];
 	struct zswap_entry *entry;
-	unsigned long offset;
+	struct zswap_leaf *leaf;
+	unsigned int slot;
+	unsigned long i;
 
 	if (!tree)
 		return;
 
 	zswap_tree_lock(tree);
-	xa_for_each(&tree->xa, offset, entry) {
-		__xa_erase(&tree->xa, offset);
-		WARN_ON_ONCE(entry->refcount != 1);
-		zswap_entry_unmapped(tree, entry);
+	for (i = 0; i < DIV_ROUND_UP(tree->max, ZSWAP_LEAF_SLOTS); i++) {
+		leaf = tree->leaves[i];
+		if (!leaf)
+			continue;
+		for (slot = 0; slot < ZSWAP_LEAF_SLOTS; slot++) {
+			entry = leaf->entries[slot];
+			if (!entry)
+				continue;
+			WARN_ON_ONCE(entry->refcount != 1);
+			zswap_entry_unmapped(tree, entry);
+		}
+		tree->leaves[i] = NULL;
+		kmem_cache_free(zswap_leaf_cache, leaf);
 	}
 	zswap_tree_unlock(tree);
-	/* Empty by now: frees nothing, but says that the tree is done */
-	xa_destroy(&tree->xa);
 
 	WRITE_ONCE(zswap_trees[type], NULL);
+	kvfree(tree->leaves);
 	kfree(tree);
+}
+
+/*
+ * Give swap type @type a tree for offsets below @max.  Without one, zswap
+ * stays out of the way of this swap type.
+ */
+static void zswap_tree_create(unsigned int type, unsigned long max)
+{
+	struct zswap_tree *tree;
+
+	tree = kzalloc(sizeof(*tree), GFP_KERNEL);
+	if (!tree)
+		return;
+	/* As frontswap's map of the same device, a bit per offset */
+	tree->leaves = kvcalloc(DIV_ROUND_UP(max, ZSWAP_LEAF_SLOTS),
+				sizeof(*tree->leaves), GFP_KERNEL);
+	if (!tree->leaves) {
+		kfree(tree);
+		return;
+	}
+	spin_lock_init(&tree->lock);
+	tree->max = max;
+	WRITE_ONCE(zswap_trees[type], tree);
 }
 
 static void zswap_frontswap_init(unsigned int type)
 {
-	struct zswap_tree *tree;
+	struct swap_info_struct *si = swp_swap_info(swp_entry(type, 0));
 
-	/* Without a tree, zswap stays out of the way of this swap type */
-	tree = kzalloc(sizeof(*tree), GFP_KERNEL);
-	if (!tree)
-		return;
-	xa_init(&tree->xa);
-	WRITE_ONCE(zswap_trees[type], tree);
+	/* swapon calls it with the device's size set */
+	if (si && si->max)
+		zswap_tree_create(type, si->max);
 }
 
 static const struct frontswap_ops zswap_frontswap_ops = {
@@ -2076,9 +2207,10 @@ static int __init zswap_init(void)
 	zswap_init_started = true;
 
 	zswap_entry_cache = KMEM_CACHE(zswap_entry, 0);
-	if (!zswap_entry_cache) {
+	zswap_leaf_cache = KMEM_CACHE(zswap_leaf, 0);
+	if (!zswap_entry_cache || !zswap_leaf_cache) {
 		pr_err("entry cache creation failed\n");
-		goto fail;
+		goto destroy_cache;
 	}
 
 	ret = cpuhp_setup_state_multi(CPUHP_MM_ZSWP_POOL_PREPARE,
@@ -2122,8 +2254,9 @@ destroy_pool:
 remove_cpuhp:
 	cpuhp_remove_multi_state(CPUHP_MM_ZSWP_POOL_PREPARE);
 destroy_cache:
+	kmem_cache_destroy(zswap_leaf_cache);
 	kmem_cache_destroy(zswap_entry_cache);
-fail:
+
 	/* Built in, we are not unloaded on failure: make sure nothing runs */
 	zswap_init_failed = true;
 	zswap_enabled = false;

@@ -28,6 +28,8 @@
 #include <linux/sched/mm.h>
 
 #define ZT_TYPE		(MAX_SWAPFILES - 1)
+/* Offsets of the tests' tree, which has no swap device to size it */
+#define ZT_OFFSETS	4096
 #define ZT_MAX_REC	64
 /* Taints that a KASAN report, a WARN and an oops leave behind */
 #define ZT_TAINTS	(BIT(TAINT_BAD_PAGE) | BIT(TAINT_WARN) | BIT(TAINT_DIE))
@@ -179,7 +181,7 @@ static int zt_init(struct kunit *test)
 	WRITE_ONCE(zswap_writeback_fn, zt_record_writeback);
 	zswap_enabled = true;
 	zswap_exclusive_loads_enabled = false;
-	zswap_frontswap_init(ZT_TYPE);
+	zswap_tree_create(ZT_TYPE, ZT_OFFSETS);
 	if (!zswap_trees[ZT_TYPE])
 		return -ENOMEM;
 	return 0;
@@ -795,26 +797,109 @@ static void zswap_test_duplicate_store(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, zt_check_text(page, 5));
 
 	/*
-	 * The tree could not take the new entry (an xarray node failed to
-	 * allocate): the store fails and undoes all it did, and the older
-	 * copy stays mapped, on the LRU, for frontswap to invalidate.
+	 * The tree could not take the new entry (the leaf of its offset
+	 * failed to allocate): the store fails and undoes all it did.  Only
+	 * the first entry of a leaf's range allocates, so a store that
+	 * replaces an older copy cannot fail there.
 	 */
 	dups = zswap_duplicate_entry;
 	n = zswap_reject_kmemcache_fail;
 	size = zswap_pool_total_size;
 	zswap_kunit_fail_tree_alloc = true;
-	KUNIT_EXPECT_EQ(test, zt_store_text(page, 11, 6), -ENOMEM);
-	zswap_kunit_fail_tree_alloc = false;
+	KUNIT_EXPECT_EQ(test, zt_store_text(page, ZSWAP_LEAF_SLOTS + 11, 6),
+			-ENOMEM);
 	KUNIT_EXPECT_EQ(test, zswap_reject_kmemcache_fail, n + 1);
-	KUNIT_EXPECT_EQ(test, zswap_duplicate_entry, dups);
 	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_stored_pages), 1);
 	KUNIT_EXPECT_EQ(test, zt_lru_count(), 1UL);
 	KUNIT_EXPECT_EQ(test, zswap_pool_total_size, size);
+	KUNIT_EXPECT_EQ(test, zswap_load_page(ZT_TYPE, ZSWAP_LEAF_SLOTS + 11,
+					      page, false, &excl), -ENOENT);
+	KUNIT_EXPECT_EQ(test, zt_store_text(page, 11, 6), 0);
+	zswap_kunit_fail_tree_alloc = false;
+	KUNIT_EXPECT_EQ(test, zswap_reject_kmemcache_fail, n + 1);
+	KUNIT_EXPECT_EQ(test, zswap_duplicate_entry, dups + 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_stored_pages), 1);
+	KUNIT_EXPECT_EQ(test, zt_lru_count(), 1UL);
 	clear_highpage(page);
 	KUNIT_EXPECT_EQ(test, zswap_load_page(ZT_TYPE, 11, page, false, &excl), 0);
-	KUNIT_EXPECT_TRUE(test, zt_check_text(page, 5));
+	KUNIT_EXPECT_TRUE(test, zt_check_text(page, 6));
 	zswap_frontswap_invalidate_page(ZT_TYPE, 11);
 	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_stored_pages), 0);
+	__free_page(page);
+}
+
+/*
+ * The tree's leaves: one per ZSWAP_LEAF_SLOTS offsets, allocated with the
+ * first entry of its range and freed with the last, whether that goes by
+ * invalidation or by an exclusive load.  Offsets past the device's end are
+ * refused and allocate nothing.
+ */
+
+/* Entries in the leaf of @offset, or -1 if it has no leaf */
+static int zt_leaf_nr(pgoff_t offset)
+{
+	struct zswap_tree *tree = zswap_trees[ZT_TYPE];
+	struct zswap_leaf *leaf;
+	int nr;
+
+	zswap_tree_lock(tree);
+	leaf = tree->leaves[offset >> ZSWAP_LEAF_SHIFT];
+	nr = leaf ? leaf->nr : -1;
+	zswap_tree_unlock(tree);
+	return nr;
+}
+
+static void zswap_test_tree_leaves(struct kunit *test)
+{
+	struct page *page = zt_alloc_page(test);
+	const pgoff_t last = ZSWAP_LEAF_SLOTS - 1, next = ZSWAP_LEAF_SLOTS;
+	bool excl;
+
+	KUNIT_EXPECT_EQ(test, zt_leaf_nr(0), -1);
+	KUNIT_ASSERT_EQ(test, zt_store_text(page, 0, 1), 0);
+	KUNIT_ASSERT_EQ(test, zt_store_text(page, last, 2), 0);
+	KUNIT_ASSERT_EQ(test, zt_store_text(page, next, 3), 0);
+	KUNIT_EXPECT_EQ(test, zt_leaf_nr(0), 2);
+	KUNIT_EXPECT_EQ(test, zt_leaf_nr(next), 1);
+	/* A store over an older copy takes its slot over */
+	KUNIT_ASSERT_EQ(test, zt_store_text(page, 0, 4), 0);
+	KUNIT_EXPECT_EQ(test, zt_leaf_nr(0), 2);
+	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_stored_pages), 3);
+
+	zswap_frontswap_invalidate_page(ZT_TYPE, 0);
+	KUNIT_EXPECT_EQ(test, zt_leaf_nr(0), 1);
+	/* Nothing left to invalidate: the count stays */
+	zswap_frontswap_invalidate_page(ZT_TYPE, 0);
+	KUNIT_EXPECT_EQ(test, zt_leaf_nr(0), 1);
+	zswap_exclusive_loads_enabled = true;
+	KUNIT_EXPECT_EQ(test, zswap_load_page(ZT_TYPE, last, page, true, &excl),
+			0);
+	KUNIT_EXPECT_TRUE(test, excl);
+	KUNIT_EXPECT_TRUE(test, zt_check_text(page, 2));
+	KUNIT_EXPECT_EQ(test, zt_leaf_nr(0), -1);
+	KUNIT_EXPECT_EQ(test, zt_leaf_nr(next), 1);
+	zswap_frontswap_invalidate_page(ZT_TYPE, next);
+	KUNIT_EXPECT_EQ(test, zt_leaf_nr(next), -1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_stored_pages), 0);
+
+	/* A leaf comes back for a range that lost its last entry */
+	KUNIT_ASSERT_EQ(test, zt_store_text(page, last, 5), 0);
+	KUNIT_EXPECT_EQ(test, zt_leaf_nr(0), 1);
+	clear_highpage(page);
+	KUNIT_EXPECT_EQ(test, zswap_load_page(ZT_TYPE, last, page, false, &excl),
+			0);
+	KUNIT_EXPECT_TRUE(test, zt_check_text(page, 5));
+
+	/* Past the end of the device */
+	KUNIT_EXPECT_EQ(test, zt_store_text(page, ZT_OFFSETS, 6), -EINVAL);
+	KUNIT_EXPECT_EQ(test, zswap_load_page(ZT_TYPE, ZT_OFFSETS, page, false,
+					      &excl), -ENOENT);
+	zswap_frontswap_invalidate_page(ZT_TYPE, ZT_OFFSETS);
+	KUNIT_EXPECT_EQ(test, atomic_read(&zswap_stored_pages), 1);
+
+	/* The last offset has a leaf too; swapoff (zt_exit) frees both */
+	KUNIT_ASSERT_EQ(test, zt_store_text(page, ZT_OFFSETS - 1, 7), 0);
+	KUNIT_EXPECT_EQ(test, zt_leaf_nr(ZT_OFFSETS - 1), 1);
 	__free_page(page);
 }
 
@@ -1583,6 +1668,7 @@ static struct kunit_case zswap_test_cases[] = {
 	KUNIT_CASE(zswap_test_exclusive_race),
 	KUNIT_CASE(zswap_test_pool_destroy_race),
 	KUNIT_CASE(zswap_test_duplicate_store),
+	KUNIT_CASE(zswap_test_tree_leaves),
 	KUNIT_CASE(zswap_test_same_filled_and_rejects),
 	KUNIT_CASE(zswap_test_params),
 	KUNIT_CASE(zswap_test_cpu_hotplug),
