@@ -505,19 +505,22 @@ static struct zswap_entry *zswap_tree_search(struct zswap_tree *tree,
  * around the allocation: a store that replaces an older copy never does.
  * The caller passes the tree's reference of *@dup on, or drops it.
  *
- * Return: 0, or -ENOMEM if the leaf could not be allocated, in which case
- * nothing changed.
+ * Return: 0; -ENOMEM if the leaf could not be allocated, or -EINVAL if
+ * @offset is past the device, in which cases nothing changed.
  */
 static int zswap_tree_insert(struct zswap_tree *tree, pgoff_t offset,
 			     struct zswap_entry *entry,
 			     struct zswap_entry **dup)
 	__must_hold(&tree->lock)
 {
-	struct zswap_leaf **leafp = &tree->leaves[offset >> ZSWAP_LEAF_SHIFT];
+	struct zswap_leaf **leafp;
 	struct zswap_entry **slot;
 	struct zswap_leaf *leaf;
 
 	zswap_tree_assert_held(tree);
+	if (WARN_ON_ONCE(offset >= tree->max))
+		return -EINVAL;
+	leafp = &tree->leaves[offset >> ZSWAP_LEAF_SHIFT];
 	if (!*leafp) {
 		zswap_tree_unlock(tree);
 		leaf = zswap_kunit_fail(tree_alloc) ? NULL :
@@ -1855,11 +1858,8 @@ static int zswap_store_page(unsigned int type, pgoff_t offset,
 
 insert:
 	entry->objcg = objcg;
-	if (objcg) {
+	if (objcg)
 		obj_cgroup_charge_zswap(objcg, entry->length);
-		/* Count before the reference passes to the entry */
-		count_objcg_event(objcg, ZSWPOUT);
-	}
 	atomic_inc(&zswap_stored_pages);
 
 	zswap_tree_lock(tree);
@@ -1877,6 +1877,9 @@ insert:
 	}
 	if (entry->length)
 		zswap_lru_add(entry);
+	/* Stored for good; under the lock the entry and its @objcg stay */
+	if (objcg)
+		count_objcg_event(objcg, ZSWPOUT);
 	zswap_tree_unlock(tree);
 
 	zswap_update_total_size();
@@ -2001,18 +2004,20 @@ static void zswap_frontswap_invalidate_area(unsigned int type)
 {
 	struct zswap_tree *tree = zswap_trees[type];
 	struct zswap_entry *entry;
+	unsigned long i, nr_leaves;
 	struct zswap_leaf *leaf;
 	unsigned int slot;
-	unsigned long i;
 
 	if (!tree)
 		return;
 
-	zswap_tree_lock(tree);
-	for (i = 0; i < DIV_ROUND_UP(tree->max, ZSWAP_LEAF_SLOTS); i++) {
+	nr_leaves = DIV_ROUND_UP(tree->max, ZSWAP_LEAF_SLOTS);
+	for (i = 0; i < nr_leaves; i++) {
 		leaf = tree->leaves[i];
 		if (!leaf)
 			continue;
+		/* Nobody else can reach the tree: the lock is for the helpers */
+		zswap_tree_lock(tree);
 		for (slot = 0; slot < ZSWAP_LEAF_SLOTS; slot++) {
 			entry = leaf->entries[slot];
 			if (!entry)
@@ -2021,9 +2026,10 @@ static void zswap_frontswap_invalidate_area(unsigned int type)
 			zswap_entry_unmapped(tree, entry);
 		}
 		tree->leaves[i] = NULL;
+		zswap_tree_unlock(tree);
 		kmem_cache_free(zswap_leaf_cache, leaf);
+		cond_resched();
 	}
-	zswap_tree_unlock(tree);
 
 	WRITE_ONCE(zswap_trees[type], NULL);
 	kvfree(tree->leaves);
@@ -2040,17 +2046,21 @@ static void zswap_tree_create(unsigned int type, unsigned long max)
 
 	tree = kzalloc(sizeof(*tree), GFP_KERNEL);
 	if (!tree)
-		return;
+		goto fail;
 	/* As frontswap's map of the same device, a bit per offset */
 	tree->leaves = kvcalloc(DIV_ROUND_UP(max, ZSWAP_LEAF_SLOTS),
 				sizeof(*tree->leaves), GFP_KERNEL);
 	if (!tree->leaves) {
 		kfree(tree);
-		return;
+		goto fail;
 	}
 	spin_lock_init(&tree->lock);
 	tree->max = max;
 	WRITE_ONCE(zswap_trees[type], tree);
+	return;
+fail:
+	pr_warn("no memory for the table of swap type %u (%lu pages): zswap will not store its pages\n",
+		type, max);
 }
 
 static void zswap_frontswap_init(unsigned int type)
