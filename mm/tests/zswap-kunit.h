@@ -43,6 +43,7 @@ static struct {
 	int credit;
 	unsigned int refused, explore_shift;
 	bool explore_hit;
+	bool valid; /* set by zt_init() once saved, for zt_exit() */
 } zt_saved;
 
 /* Handshake with the blocking writeback seam of the pool test */
@@ -164,6 +165,7 @@ static int zt_init(struct kunit *test)
 	zt_saved.refused = zswap_wb_refused;
 	zt_saved.explore_shift = zswap_wb_explore_shift;
 	zt_saved.explore_hit = zswap_wb_explore_hit;
+	zt_saved.valid = true;
 	if (zt_saved.taint & ZT_TAINTS)
 		kunit_info(test, "already tainted 0x%lx, reports may go unseen\n",
 			   zt_saved.taint);
@@ -190,6 +192,11 @@ static int zt_init(struct kunit *test)
 static void zt_exit(struct kunit *test)
 {
 	unsigned long taint;
+
+	/* KUnit calls exit even after a failed init: undo only what it did */
+	if (!zt_saved.valid)
+		return;
+	zt_saved.valid = false;
 
 	/* No shrink work may run with the seam or the tree gone */
 	complete_all(&zt_wb_gate);
