@@ -505,22 +505,19 @@ static struct zswap_entry *zswap_tree_search(struct zswap_tree *tree,
  * around the allocation: a store that replaces an older copy never does.
  * The caller passes the tree's reference of *@dup on, or drops it.
  *
- * Return: 0; -ENOMEM if the leaf could not be allocated, or -EINVAL if
- * @offset is past the device, in which cases nothing changed.
+ * Return: 0, or -ENOMEM if the leaf could not be allocated, in which case
+ * nothing changed.
  */
 static int zswap_tree_insert(struct zswap_tree *tree, pgoff_t offset,
 			     struct zswap_entry *entry,
 			     struct zswap_entry **dup)
 	__must_hold(&tree->lock)
 {
-	struct zswap_leaf **leafp;
+	struct zswap_leaf **leafp = &tree->leaves[offset >> ZSWAP_LEAF_SHIFT];
 	struct zswap_entry **slot;
 	struct zswap_leaf *leaf;
 
 	zswap_tree_assert_held(tree);
-	if (WARN_ON_ONCE(offset >= tree->max))
-		return -EINVAL;
-	leafp = &tree->leaves[offset >> ZSWAP_LEAF_SHIFT];
 	if (!*leafp) {
 		zswap_tree_unlock(tree);
 		leaf = zswap_kunit_fail(tree_alloc) ? NULL :
