@@ -2010,11 +2010,16 @@ static void zswap_frontswap_invalidate_area(unsigned int type)
 
 	nr_leaves = DIV_ROUND_UP(tree->max, ZSWAP_LEAF_SLOTS);
 	for (i = 0; i < nr_leaves; i++) {
-		leaf = tree->leaves[i];
-		if (!leaf)
-			continue;
-		/* Nobody else can reach the tree: the lock is for the helpers */
+		/*
+		 * Only the KUnit seam can reach a dying tree; the lock keeps
+		 * the rule that it guards @leaves, and is for the helpers.
+		 */
 		zswap_tree_lock(tree);
+		leaf = tree->leaves[i];
+		if (!leaf) {
+			zswap_tree_unlock(tree);
+			continue;
+		}
 		for (slot = 0; slot < ZSWAP_LEAF_SLOTS; slot++) {
 			entry = leaf->entries[slot];
 			if (!entry)
