@@ -877,14 +877,18 @@ static inline int zw_cg_high_limits(const char *cg, long long mem_mb,
 	return err;
 }
 
-/* A line of a cgroup's memory.events ("oom_kill", "high"...), or -1. */
-static inline long long zw_cg_event(const char *cg, const char *key)
+/*
+ * The value of @key in a cgroup's flat keyed file @file, such as
+ * memory.events ("oom_kill", "high") or memory.stat ("zswpout"), or -1.
+ */
+static inline long long zw_cg_key(const char *cg, const char *file,
+				  const char *key)
 {
 	char path[512], name[64];
 	long long v, ret = -1;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/memory.events", cg);
+	snprintf(path, sizeof(path), "%s/%s", cg, file);
 	f = fopen(path, "r");
 	if (!f)
 		return -1;
