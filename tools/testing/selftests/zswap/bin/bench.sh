@@ -30,7 +30,8 @@
 #   BENCH_KERNELS    which kernels ("A B C"); ratios need B and A or C
 #   BENCH_WORKLOADS  which workloads (all: "W1 W2 W3 W4 W5 W6 W7"); W6 is
 #                    its six variants, which can also be named one by one
-#                    (W6-99-zbud5 ... W6-70-zs20, see workload_def())
+#                    (W6-99-zbud5 ... W6-70-zs20, see workload_def());
+#                    W6-{99,70}-z3fold{5,20}, on z3fold, only by name
 #   BENCH_PAIRS      pairs per workload (3; 5 for W2 and W3, whose seeds
 #                    spread widest)
 #   BENCH_JOBS       guests run at once (the number of CPUs, at most 2)
@@ -145,9 +146,10 @@ workload_def()
 	W6-*)	# skewed: as W2, but the warm set (2x RAM) is read in a Zipf
 		# order over a random permutation of its pages; RAM plus the
 		# pool hold its hot part, not all of it
-		set -- $(echo "$1" | sed -n 's/^W6-\(99\|70\)-\(zbud\|zs\)\(5\|20\)$/\1 \2 \3/p')
+		set -- $(echo "$1" |
+			sed -n 's/^W6-\(99\|70\)-\(zbud\|zs\|z3fold\)\(5\|20\)$/\1 \2 \3/p')
 		[ $# -eq 3 ] || return 1
-		theta=0.$1 mpp=$3 zpool=zbud cold=$(mib 100) warm=$(mib 200) passes=3
+		theta=0.$1 mpp=$3 zpool=$2 cold=$(mib 100) warm=$(mib 200) passes=3
 		[ "$2" = zs ] && zpool=zsmalloc
 		order=+-z+$theta
 		desc="Zipf($theta): ${cold} MiB cold written first, then ${warm} MiB warm read"
@@ -177,7 +179,8 @@ list=
 for w in $WORKLOADS; do
 	[ "$w" = W6 ] && { list="$list $W6_ALL"; continue; }
 	workload_def "$w" ||
-		zs_die "unknown workload '$w' (W1 W2 W3 W4 W5 W6 W7, or a W6 variant: $W6_ALL)"
+		zs_die "unknown workload '$w' (W1 W2 W3 W4 W5 W6 W7, or a W6 variant:" \
+			"$W6_ALL W6-{99,70}-z3fold{5,20})"
 	list="$list $w"
 done
 WORKLOADS=$(echo $list)
